@@ -1,0 +1,57 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { Config, PlatformModule } from '@sitrep/platform';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeyRepository } from './auth/api-key.repository';
+import { KeysController } from './auth/keys.controller';
+import { HealthController } from './health/health.controller';
+import { ProblemFilter } from './http/problem.filter';
+import { ClaimLogWriter } from './ingest/claim-log.writer';
+import { ReportsController } from './ingest/reports.controller';
+import { SubmitReportHandler } from './ingest/submit-report.handler';
+import {
+  GetActorHandler,
+  GetClaimHandler,
+  ResolvePlaceHandler,
+} from './queries/actors-claims.queries';
+import {
+  GetDistrictHandler,
+  GetDistrictHistoryHandler,
+  GetProvinceHandler,
+  ListDistrictsHandler,
+} from './queries/districts.queries';
+import { ReadController } from './queries/read.controllers';
+import { ReadModelReader } from './queries/read-model.reader';
+import { StatusAsOf } from './queries/status.source';
+
+const parts = {
+  controllers: [ReportsController, ReadController, KeysController, HealthController],
+  providers: [
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_FILTER, useClass: ProblemFilter },
+    ApiKeyRepository,
+    ClaimLogWriter,
+    SubmitReportHandler,
+    ReadModelReader,
+    StatusAsOf,
+    GetDistrictHandler,
+    ListDistrictsHandler,
+    GetProvinceHandler,
+    GetDistrictHistoryHandler,
+    GetActorHandler,
+    GetClaimHandler,
+    ResolvePlaceHandler,
+  ],
+};
+
+@Module({})
+export class ApiModule {
+  static forConfig(config: Config): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [PlatformModule.forRoot('api', config), CqrsModule.forRoot()],
+      ...parts,
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Config, createPool, ensureDatabase, JsonLogger, migrate } from '@sitrep/platform';
+import { z } from 'zod';
+import { ApiModule } from './api.module';
+import { ApiKeyRepository } from './auth/api-key.repository';
+import { sendProblem, toProblem } from './http/problem.filter';
+import { reportSchema } from './ingest/report.schema';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+/** Prepare the database, then build the HTTP app (not yet listening). Used by main and tests. */
+export async function createApiApp(
+  config: Config,
+  logger = new JsonLogger('api', config.logLevel),
+): Promise<NestFastifyApplication> {
+  await ensureDatabase(config.databaseUrl);
+  const pool = createPool(config.databaseUrl, 1);
+  try {
+    await migrate(pool);
+  } finally {
+    await pool.end();
+  }
+
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ApiModule.forConfig(config),
+    adapter,
+    { logger },
+  );
+  app.enableShutdownHooks();
+  // Errors raised by Fastify before a route runs (body too large, bad JSON) get the same mapping.
+  adapter
+    .getInstance()
+    .setErrorHandler((error, request, reply) => sendProblem(reply, request, toProblem(error)));
+
+  if (config.bootstrapKey) await app.get(ApiKeyRepository).ensureBootstrapKey(config.bootstrapKey);
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Sitrep API')
+      .setDescription(
+        'Claims about contested places, as immutable events; read models of their claimed status.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  document.components = {
+    ...document.components,
+    schemas: {
+      ...document.components?.schemas,
+      Report: z.toJSONSchema(reportSchema, { target: 'openapi-3.0' }) as never,
+    },
+  };
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  await app.init();
+  return app;
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { invalidRequest } from './problem';
+
+/** Parse with a strict zod schema, or throw a 400 problem listing every field at fault. */
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: string,
+): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw invalidRequest(
+    `the ${what} does not match the schema`,
+    result.error.issues.map((issue) => ({
+      path: issue.path.join('.') || '(root)',
+      message:
+        issue.code === 'unrecognized_keys'
+          ? `unknown field(s): ${issue.keys.join(', ')}`
+          : issue.message,
+    })),
+  );
+}
+
+export const isoTime = z.iso.datetime({ offset: true });
+
+/** `asOf` and `axis`, accepted by every read. */
+export const asOfQuery = {
+  asOf: isoTime.optional(),
+  axis: z.enum(['recorded', 'observed']).default('recorded'),
+};
+
+export const MAX_PAGE = 200;
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE, `limit is at most ${MAX_PAGE}`).default(50),
+  cursor: z.string().max(200).optional(),
+};

@@ -1,0 +1,197 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import {
+  Gazetteer,
+  kindOf,
+  LoggedEvent,
+  PlaceResolver,
+  retractedClaimIds,
+  targetClaimId,
+  visibleAt,
+} from '@sitrep/domain';
+import { CLOCK, Clock, GAZETTEER, TOPICS, Topics } from '@sitrep/platform';
+import { notFound } from '../http/problem';
+import { ReadAt } from './districts.queries';
+import { ReadModelReader } from './read-model.reader';
+import { StatusAsOf } from './status.source';
+
+export class GetActorQuery {
+  constructor(
+    readonly actor: string,
+    readonly at: ReadAt,
+  ) {}
+}
+export class GetClaimQuery {
+  constructor(
+    readonly claimId: string,
+    readonly at: ReadAt,
+  ) {}
+}
+export class ResolvePlaceQuery {
+  constructor(
+    readonly q: string,
+    readonly province: string | undefined,
+  ) {}
+}
+
+@QueryHandler(GetActorQuery)
+export class GetActorHandler implements IQueryHandler<GetActorQuery> {
+  constructor(
+    private readonly reader: ReadModelReader,
+    private readonly asOf: StatusAsOf,
+    @Inject(GAZETTEER) private readonly gazetteer: Gazetteer,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ actor, at }: GetActorQuery) {
+    const provinces = await this.reader.provincesOf(actor);
+    if (provinces.length === 0) throw notFound(`any claim by or about actor ${actor}`);
+    const now = at.asOf ?? this.clock.now().toISOString();
+    if (!at.asOf) {
+      const positions = (await this.reader.positionsOf(actor)).map((p) => ({
+        ...p,
+        name: this.gazetteer.place(p.district)!.name,
+      }));
+      const controls = (await this.reader.statuses({ controller: actor }, undefined, 1000)).map(
+        (s) => ({
+          pcode: s.pcode,
+          name: s.name,
+          status: s.status,
+          verification: s.verification,
+        }),
+      );
+      return { actor, positions, controls, asOf: now, axis: at.axis };
+    }
+    const statuses = await this.asOf.ofProvinces(provinces, at.asOf, at.axis);
+    const positions = statuses.flatMap((s) =>
+      s.positions
+        .filter((p) => p.claimant === actor)
+        .map((p) => ({
+          district: s.pcode,
+          name: this.gazetteer.place(s.pcode)!.name,
+          kind: p.kind,
+          actor: p.actor,
+          observedAt: p.observedAt,
+          claimIds: p.claimIds,
+          disputedBy: p.disputedBy,
+          corroboratedBy: p.corroboratedBy,
+        })),
+    );
+    const controls = statuses
+      .filter((s) => s.controller === actor)
+      .map((s) => ({
+        pcode: s.pcode,
+        name: this.gazetteer.place(s.pcode)!.name,
+        status: s.status,
+        verification: s.verification,
+      }));
+    return { actor, positions, controls, asOf: now, axis: at.axis };
+  }
+}
+
+@QueryHandler(GetClaimQuery)
+export class GetClaimHandler implements IQueryHandler<GetClaimQuery> {
+  constructor(
+    private readonly reader: ReadModelReader,
+    @Inject(TOPICS) private readonly topics: Topics,
+  ) {}
+
+  async execute({ claimId, at }: GetClaimQuery) {
+    const logged = await this.reader.event(claimId);
+    if (!logged || visibleAt([logged], at.asOf, at.axis).length === 0)
+      throw notFound(`claim ${claimId}`);
+    const { event } = logged;
+    const province = visibleAt(await this.reader.events([event.place.province]), at.asOf, at.axis);
+    const retracted = retractedClaimIds(province).has(claimId);
+    const bearing = province.filter((e) => e.event.id !== claimId && bearsOn(e, logged));
+    const view = (e: LoggedEvent) => ({
+      claimId: e.event.id,
+      kind: kindOf(e.event),
+      claimant: e.event.claimant,
+      observedAt: e.event.observedAt,
+      recordedAt: e.event.recordedAt,
+      reportId: e.event.reportId,
+      ...('degree' in e.event.data && { degree: e.event.data.degree }),
+      ...('reason' in e.event.data && { reason: e.event.data.reason }),
+      blanket: targetClaimId(e.event) === undefined,
+    });
+    return {
+      claimId,
+      type: event.type,
+      schema: event.schema,
+      kind: kindOf(event),
+      reportId: event.reportId,
+      index: event.index,
+      claimant: event.claimant,
+      place: event.place,
+      observedAt: event.observedAt,
+      recordedAt: event.recordedAt,
+      data: event.data,
+      source: event.source,
+      retracted,
+      evidence: {
+        disputes: bearing.filter((e) => e.event.type === 'claim.disputed').map(view),
+        corroborations: bearing.filter((e) => e.event.type === 'claim.corroborated').map(view),
+        retractions: bearing
+          .filter(
+            (e) => e.event.type === 'claim.retracted' || e.event.type === 'claim.curator-retracted',
+          )
+          .map(view),
+      },
+      logPosition: { topic: this.topics.claims, ...logged.position },
+      asOf: at.asOf ?? null,
+      axis: at.axis,
+    };
+  }
+}
+
+/** Does `other` target `claim`: by id, or as a blanket dispute of its claimant over its place? */
+function bearsOn(other: LoggedEvent, claim: LoggedEvent): boolean {
+  const e = other.event;
+  if (targetClaimId(e) === claim.event.id) return true;
+  if (
+    e.type !== 'claim.disputed' ||
+    'claimId' in e.data.target ||
+    e.claimant === claim.event.claimant
+  )
+    return false;
+  const { place } = claim.event;
+  return (
+    e.data.target.claimant === claim.event.claimant &&
+    (e.data.target.place === place.pcode || e.data.target.place === place.province) &&
+    Date.parse(e.observedAt) >= Date.parse(claim.event.observedAt)
+  );
+}
+
+@QueryHandler(ResolvePlaceQuery)
+export class ResolvePlaceHandler implements IQueryHandler<ResolvePlaceQuery> {
+  private readonly resolver: PlaceResolver;
+  constructor(@Inject(GAZETTEER) gazetteer: Gazetteer) {
+    this.resolver = new PlaceResolver(gazetteer);
+  }
+
+  async execute({ q, province }: ResolvePlaceQuery) {
+    let scope: string | undefined;
+    if (province !== undefined) {
+      const r = this.resolver.resolve(province);
+      if (r.kind !== 'resolved' || r.place.level !== 'province')
+        throw notFound(`province ${province}`);
+      scope = r.place.pcode;
+    }
+    const decision = this.resolver.resolve(q, scope);
+    return {
+      query: q,
+      province: scope ?? null,
+      decision:
+        decision.kind === 'resolved'
+          ? {
+              kind: 'resolved',
+              pcode: decision.place.pcode,
+              resolution: decision.resolution,
+              matched: decision.matched,
+            }
+          : { kind: decision.kind },
+      candidates: this.resolver.rank(q, scope).slice(0, 10),
+    };
+  }
+}

@@ -1,0 +1,123 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { decodeEvent, districtStatus, evolve, Gazetteer, LoggedEvent } from '@sitrep/domain';
+import {
+  DeadLetter,
+  inTransaction,
+  liveReadModel,
+  ReadModelWriter,
+  CLOCK,
+  Clock,
+  GAZETTEER,
+  PG_POOL,
+  recordReportClaims,
+} from '@sitrep/platform';
+import { Pool } from 'pg';
+import { DeadLetterPublisher } from './dead-letter.publisher';
+
+export interface RawMessage {
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+}
+
+export interface BatchResult {
+  readonly applied: number;
+  readonly skipped: number;
+  readonly deadLettered: number;
+  readonly nextOffset: number | undefined;
+}
+
+/**
+ * Applies one Kafka batch of one partition to the live read model: the pure fold from
+ * libs/domain, then the rows and the checkpoint in ONE Postgres transaction.
+ */
+@Injectable()
+export class ClaimProjector {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(GAZETTEER) private readonly gazetteer: Gazetteer,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly deadLetters: DeadLetterPublisher,
+  ) {}
+
+  async projectBatch(
+    topic: string,
+    partition: number,
+    messages: readonly RawMessage[],
+  ): Promise<BatchResult> {
+    if (messages.length === 0)
+      return { applied: 0, skipped: 0, deadLettered: 0, nextOffset: undefined };
+    return inTransaction(this.pool, async (client) => {
+      const { schema } = await liveReadModel(client, true);
+      const writer = new ReadModelWriter(client, schema);
+      const stored = (await writer.checkpoints(topic, [partition])).get(partition) ?? 0;
+      const fresh = messages.filter((m) => Number(m.offset) >= stored);
+
+      const events: LoggedEvent[] = [];
+      const letters: (DeadLetter & { message: RawMessage })[] = [];
+      for (const message of fresh) {
+        const offset = Number(message.offset);
+        const decoded = decodeEvent(message.value?.toString('utf8'));
+        const reason = decoded.ok ? this.unplaceable(decoded.event) : decoded.reason;
+        if (decoded.ok && reason === undefined)
+          events.push({ event: decoded.event, position: { partition, offset } });
+        else letters.push({ partition, offset, reason: reason ?? 'unknown', message });
+      }
+
+      const byProvince = new Map<string, LoggedEvent[]>();
+      for (const e of events)
+        byProvince.set(e.event.place.province, [
+          ...(byProvince.get(e.event.place.province) ?? []),
+          e,
+        ]);
+      const ledgers = await writer.ledgers([...byProvince.keys()]);
+
+      const applied: LoggedEvent[] = [];
+      const statuses = [];
+      for (const [province, batch] of byProvince) {
+        const before = {
+          province,
+          events: new Map((ledgers.get(province) ?? []).map((e) => [e.event.id, e])),
+        };
+        const evolution = evolve(before, batch, this.gazetteer);
+        applied.push(...evolution.applied);
+        const ledger = [...evolution.ledger.events.values()];
+        for (const pcode of evolution.affected) {
+          const district = this.gazetteer.place(pcode)!;
+          statuses.push({
+            ...districtStatus({ pcode, province: district.province }, ledger),
+            province: district.province,
+          });
+        }
+      }
+
+      await this.deadLetters.publish(topic, letters);
+      await writer.insertEvents(applied);
+      await writer.saveStatuses(statuses, this.clock.now().toISOString());
+      await recordReportClaims(
+        client,
+        applied.map((e) => e.event),
+      );
+      await writer.recordDeadLetters(topic, letters);
+      const last = Number(messages[messages.length - 1]!.offset);
+      const nextOffset = Math.max(stored, last + 1);
+      await writer.saveCheckpoints(topic, [{ partition, nextOffset }]);
+      return {
+        applied: applied.length,
+        skipped: messages.length - fresh.length + (events.length - applied.length),
+        deadLettered: letters.length,
+        nextOffset,
+      };
+    });
+  }
+
+  /** An event whose place or province is not in the gazetteer cannot be placed on any district. */
+  private unplaceable(event: LoggedEvent['event']): string | undefined {
+    const place = this.gazetteer.place(event.place.pcode);
+    if (!place) return `unknown place ${event.place.pcode}`;
+    if (place.province !== event.place.province) {
+      return `place ${event.place.pcode} is not in province ${event.place.province}`;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,34 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  Config,
+  createPool,
+  ensureDatabase,
+  JsonLogger,
+  migrate,
+  redactUrl,
+} from '@sitrep/platform';
+import { ProjectorModule } from './projector.module';
+
+/** Prepare the database, then start consuming. Used by main and by the integration tests. */
+export async function startProjector(
+  config: Config,
+  logger = new JsonLogger('projector', config.logLevel),
+): Promise<INestApplicationContext> {
+  await ensureDatabase(config.databaseUrl);
+  const pool = createPool(config.databaseUrl, 1);
+  try {
+    const { applied } = await migrate(pool);
+    logger.write('info', 'database ready', {
+      database: redactUrl(config.databaseUrl),
+      migrations: applied,
+    });
+  } finally {
+    await pool.end();
+  }
+  const app = await NestFactory.createApplicationContext(ProjectorModule.forConfig(config), {
+    logger,
+  });
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { Config, PlatformModule } from '@sitrep/platform';
+import { ClaimProjector } from './claim-projector';
+import { DeadLetterPublisher } from './dead-letter.publisher';
+import { ProjectorConsumer } from './projector.consumer';
+
+@Module({})
+export class ProjectorModule {
+  static forConfig(config: Config): DynamicModule {
+    return {
+      module: ProjectorModule,
+      imports: [PlatformModule.forRoot('projector', config)],
+      providers: [ClaimProjector, DeadLetterPublisher, ProjectorConsumer],
+    };
+  }
+}

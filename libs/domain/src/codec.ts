@@ -1,0 +1,132 @@
+/**
+ * Reading events back from the log: validation and upcasting. Old events are never rewritten;
+ * each older schema gets an upcaster to the current shape here.
+ */
+import { ASSERTION_KINDS, ClaimEvent, ClaimTarget } from './events';
+
+export type Decoded = { ok: true; event: ClaimEvent } | { ok: false; reason: string };
+
+/** The newest schema number of each event type; the producer writes these. */
+export const CURRENT_SCHEMA = {
+  'claim.asserted': 2,
+  'claim.disputed': 1,
+  'claim.corroborated': 1,
+  'claim.retracted': 1,
+  'claim.curator-retracted': 1,
+} as const;
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const isTime = (v: unknown): v is string => isString(v) && !Number.isNaN(Date.parse(v));
+
+class Invalid extends Error {}
+function need(condition: boolean, reason: string): asserts condition {
+  if (!condition) throw new Invalid(reason);
+}
+
+function checkTarget(data: Json, allowBlanket: boolean): ClaimTarget {
+  const target = data['target'];
+  need(isObject(target), 'data.target is missing');
+  if (isString(target['claimId'])) return { claimId: target['claimId'] };
+  need(
+    allowBlanket && isString(target['claimant']) && isString(target['place']),
+    'data.target needs a claimId' + (allowBlanket ? ' or a claimant and a place' : ''),
+  );
+  return { claimant: target['claimant'] as string, place: target['place'] as string };
+}
+
+/** Upcast assertion schema 1 → 2: a v1 `observedAt` was always taken as exact. */
+export function upcastAssertion(data: Json, schema: number): Json {
+  return schema === 1 ? { ...data, precision: 'exact' } : data;
+}
+
+/** Parse bytes from the topic into the current event shape, or say why it cannot be used. */
+export function decodeEvent(bytes: string | null | undefined): Decoded {
+  if (!bytes) return { ok: false, reason: 'empty message value' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(bytes);
+  } catch (error) {
+    return { ok: false, reason: `value is not JSON: ${(error as Error).message}` };
+  }
+  try {
+    return { ok: true, event: checkEnvelope(raw) };
+  } catch (error) {
+    if (error instanceof Invalid) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+function checkEnvelope(raw: unknown): ClaimEvent {
+  need(isObject(raw), 'value is not a JSON object');
+  const { type, schema } = raw;
+  need(
+    isString(type) && Object.hasOwn(CURRENT_SCHEMA, type),
+    `unknown event type ${JSON.stringify(type)}`,
+  );
+  const newest = CURRENT_SCHEMA[type as keyof typeof CURRENT_SCHEMA];
+  need(
+    typeof schema === 'number' && Number.isInteger(schema) && schema >= 1 && schema <= newest,
+    `unknown schema ${JSON.stringify(schema)} for ${type} (this build reads 1..${newest})`,
+  );
+  for (const field of ['id', 'reportId', 'claimant', 'reportDigest'] as const) {
+    need(isString(raw[field]), `${field} is missing`);
+  }
+  need(typeof raw['index'] === 'number', 'index is missing');
+  need(isTime(raw['observedAt']), 'observedAt is not a time');
+  need(isTime(raw['recordedAt']), 'recordedAt is not a time');
+  const place = raw['place'];
+  need(
+    isObject(place) &&
+      isString(place['pcode']) &&
+      isString(place['province']) &&
+      (place['level'] === 'province' || place['level'] === 'district'),
+    'place is missing or incomplete',
+  );
+  need(isObject(raw['source']) && isString(raw['source']['outlet']), 'source.outlet is missing');
+  const data = raw['data'];
+  need(isObject(data), 'data is missing');
+
+  switch (type) {
+    case 'claim.asserted': {
+      const kind = data['kind'];
+      need(
+        ASSERTION_KINDS.includes(kind as never),
+        `unknown assertion kind ${JSON.stringify(kind)}`,
+      );
+      need(
+        kind === 'contest'
+          ? data['actor'] === null || data['actor'] === undefined
+          : isString(data['actor']),
+        kind === 'contest' ? 'a contest names no actor' : 'data.actor is missing',
+      );
+      const upcast = upcastAssertion({ ...data, actor: data['actor'] ?? null }, schema as number);
+      need(
+        ['exact', 'day', 'approximate'].includes(upcast['precision'] as string),
+        'data.precision is not exact, day or approximate',
+      );
+      return { ...raw, schema: 2, data: upcast } as unknown as ClaimEvent;
+    }
+    case 'claim.disputed':
+      checkTarget(data, true);
+      break;
+    case 'claim.corroborated':
+      checkTarget(data, false);
+      need(
+        data['degree'] === 'full' || data['degree'] === 'partial',
+        'data.degree is not full or partial',
+      );
+      break;
+    case 'claim.retracted':
+      checkTarget(data, false);
+      break;
+    case 'claim.curator-retracted':
+      checkTarget(data, false);
+      need(isString(data['reason']), 'a curator retraction needs a reason');
+      break;
+  }
+  return raw as unknown as ClaimEvent;
+}

@@ -1,0 +1,6 @@
+export * from './events';
+export * from './codec';
+export * from './gazetteer';
+export * from './places';
+export * from './status';
+export * from './ledger';
