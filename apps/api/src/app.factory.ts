@@ -5,7 +5,6 @@ import { Config, createPool, ensureDatabase, JsonLogger, migrate } from '@sitrep
 import { z } from 'zod';
 import { ApiModule } from './api.module';
 import { ApiKeyRepository } from './auth/api-key.repository';
-import { sendProblem, toProblem } from './http/problem.filter';
 import { reportSchema } from './ingest/report.schema';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -30,11 +29,6 @@ export async function createApiApp(
     { logger },
   );
   app.enableShutdownHooks();
-  // Errors raised by Fastify before a route runs (body too large, bad JSON) get the same mapping.
-  adapter
-    .getInstance()
-    .setErrorHandler((error, request, reply) => sendProblem(reply, request, toProblem(error)));
-
   if (config.bootstrapKey) await app.get(ApiKeyRepository).ensureBootstrapKey(config.bootstrapKey);
 
   const document = SwaggerModule.createDocument(

@@ -40,13 +40,16 @@ export class ClaimProjector {
     private readonly deadLetters: DeadLetterPublisher,
   ) {}
 
+  /**
+   * `lastOffset` is the batch's last offset in the log, which can lie past the last message:
+   * transaction markers take offsets too.
+   */
   async projectBatch(
     topic: string,
     partition: number,
     messages: readonly RawMessage[],
+    lastOffset: string,
   ): Promise<BatchResult> {
-    if (messages.length === 0)
-      return { applied: 0, skipped: 0, deadLettered: 0, nextOffset: undefined };
     return inTransaction(this.pool, async (client) => {
       const { schema } = await liveReadModel(client, true);
       const writer = new ReadModelWriter(client, schema);
@@ -99,8 +102,7 @@ export class ClaimProjector {
         applied.map((e) => e.event),
       );
       await writer.recordDeadLetters(topic, letters);
-      const last = Number(messages[messages.length - 1]!.offset);
-      const nextOffset = Math.max(stored, last + 1);
+      const nextOffset = Math.max(stored, Number(lastOffset) + 1);
       await writer.saveCheckpoints(topic, [{ partition, nextOffset }]);
       return {
         applied: applied.length,

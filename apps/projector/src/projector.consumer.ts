@@ -24,7 +24,6 @@ import { ClaimProjector } from './claim-projector';
 @Injectable()
 export class ProjectorConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private consumer: Consumer | undefined;
-  private projected = 0;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -56,6 +55,17 @@ export class ProjectorConsumer implements OnApplicationBootstrap, OnApplicationS
         }),
       );
     });
+    // A fetch holding only transaction markers never reaches eachBatch: move the checkpoint past it.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize > 0) return;
+      void this.projector
+        .projectBatch(payload.topic, payload.partition, [], payload.lastOffset)
+        .catch((error: Error) =>
+          this.logger.write('warn', 'could not advance past transaction markers', {
+            error: error.message,
+          }),
+        );
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: this.topics.claims, fromBeginning: true });
     await consumer.run({
@@ -67,11 +77,10 @@ export class ProjectorConsumer implements OnApplicationBootstrap, OnApplicationS
           batch.topic,
           batch.partition,
           batch.messages,
+          batch.lastOffset(),
         );
-        const last = batch.messages[batch.messages.length - 1];
-        if (last) resolveOffset(last.offset);
+        resolveOffset(batch.lastOffset());
         await heartbeat();
-        this.projected += result.applied;
         if (result.applied > 0 || result.deadLettered > 0) {
           this.logger.write('info', 'batch projected', {
             partition: batch.partition,

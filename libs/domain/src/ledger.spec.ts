@@ -12,7 +12,6 @@ import {
   districtsOf,
   dispute,
   gazetteer,
-  PUL_E_HISAR,
   retraction,
   sep,
   SHUTUL,

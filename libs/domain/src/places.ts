@@ -129,7 +129,13 @@ export class PlaceResolver {
       if (nearest && nearest.distance <= nearMatchLimit(key)) {
         const tied = ranked.filter((c) => c.distance === nearest.distance);
         if (unique(tied).length === 1) {
-          return { kind: 'resolved', place: nearest, resolution: 'near', matched: nearest.matched };
+          const place = {
+            pcode: nearest.pcode,
+            level: nearest.level,
+            name: nearest.name,
+            province: nearest.province,
+          };
+          return { kind: 'resolved', place, resolution: 'near', matched: nearest.matched };
         }
         return { kind: 'ambiguous', candidates: tied };
       }

@@ -127,7 +127,11 @@ export function retractedClaimIds(events: readonly LoggedEvent[]): Set<string> {
   return retracted;
 }
 
-/** Only what was known (axis `recorded`) or had happened (axis `observed`) by `asOf`. */
+/**
+ * Only what was known (axis `recorded`) or had happened (axis `observed`) by `asOf`. On the
+ * observed axis a retraction is a correction of what is known, not an event in the world: it
+ * applies whenever it was made, so a withdrawn claim never reappears in the past.
+ */
 export function visibleAt(
   events: readonly LoggedEvent[],
   asOf: string | undefined,
@@ -135,10 +139,15 @@ export function visibleAt(
 ): LoggedEvent[] {
   if (!asOf) return [...events];
   const limit = time(asOf);
-  return events.filter(
-    (e) => time(axis === 'recorded' ? e.event.recordedAt : e.event.observedAt) <= limit,
+  return events.filter((e) =>
+    axis === 'recorded'
+      ? time(e.event.recordedAt) <= limit
+      : time(e.event.observedAt) <= limit || isRetraction(e.event),
   );
 }
+
+const isRetraction = (e: ClaimEvent): boolean =>
+  e.type === 'claim.retracted' || e.type === 'claim.curator-retracted';
 
 interface Assertion {
   readonly logged: LoggedEvent;

@@ -24,7 +24,7 @@ export function createKafka(
     logCreator:
       () =>
       ({ level, log }: LogEntry) => {
-        const { message, timestamp: _t, logger: _l, ...fields } = log;
+        const { message, timestamp: _timestamp, logger: _logger, ...fields } = log;
         logger.write(LEVELS[level] ?? 'info', `kafkajs: ${message}`, fields);
       },
   });

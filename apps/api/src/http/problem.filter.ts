@@ -3,38 +3,24 @@ import { JsonLogger, LOGGER } from '@sitrep/platform';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem } from './problem';
 
-const FASTIFY_ERRORS: Record<string, [number, string]> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'Payload too large'],
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'Unsupported media type'],
-  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'Invalid request'],
-  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'Invalid request'],
+const TITLES: Record<number, string> = {
+  400: 'Invalid request',
+  404: 'Not found',
+  405: 'Method not allowed',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
 };
 
-/** Turn anything thrown into an `application/problem+json` answer. */
+/** Turn anything thrown into a problem; unexpected errors become a 500 that reveals nothing. */
 export function toProblem(error: unknown): Problem {
   if (error instanceof Problem) return error;
-  const code = (error as { code?: string }).code;
-  const fastify = code ? FASTIFY_ERRORS[code] : undefined;
-  if (fastify) {
-    const [status, title] = fastify;
-    const detail =
-      status === 413
-        ? 'the request body is larger than 1 MiB; split the report'
-        : (error as Error).message;
-    return new Problem(status, title, detail);
-  }
-  if (error instanceof SyntaxError || (error as { statusCode?: number }).statusCode === 400) {
-    return new Problem(
-      400,
-      'Invalid request',
-      `the body is not valid JSON: ${(error as Error).message}`,
-    );
-  }
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    const title =
-      status === 404 ? 'Not found' : status === 405 ? 'Method not allowed' : 'HTTP error';
-    return new Problem(status, title, error.message);
+    const detail =
+      status === 413
+        ? 'the request body is larger than 1 MiB; split the report into several'
+        : error.message;
+    return new Problem(status, TITLES[status] ?? 'HTTP error', detail);
   }
   return new Problem(
     500,
@@ -43,8 +29,7 @@ export function toProblem(error: unknown): Problem {
   );
 }
 
-/** Send a problem document; used by the filter and by Fastify's own error handler. */
-export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Problem): void {
+function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Problem): void {
   void reply
     .status(problem.status)
     .headers({ 'content-type': 'application/problem+json', ...problem.headers })

@@ -14,7 +14,7 @@ import {
 } from '@sitrep/platform';
 import { Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { Pool, PoolClient } from 'pg';
+import { Pool } from 'pg';
 import { unavailable } from '../http/problem';
 import { ReportPlan } from './report-planner';
 import { claimsOfReports, StoredClaim } from './report-claims.repository';

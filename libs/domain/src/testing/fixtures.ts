@@ -149,7 +149,10 @@ function envelope(o: Common, place: PlaceRef) {
   };
 }
 
-const position = (o: Common) => ({ partition: o.partition ?? 0, offset: o.offset });
+const position = (o: Pick<Common, 'offset' | 'partition'>) => ({
+  partition: o.partition ?? 0,
+  offset: o.offset,
+});
 const targetId = (t: TargetRef): string => (typeof t === 'string' ? t : t.event.id);
 
 /** The place of an event that targets a claim: the target's place unless given. */
