@@ -24,9 +24,17 @@ import {
 import { ReadController } from './queries/read.controllers';
 import { ReadModelReader } from './queries/read-model.reader';
 import { StatusAsOf } from './queries/status.source';
+import { ReplayService } from './replays/replay.service';
+import { ReplaysController } from './replays/replays.controller';
 
 const parts = {
-  controllers: [ReportsController, ReadController, KeysController, HealthController],
+  controllers: [
+    ReportsController,
+    ReadController,
+    KeysController,
+    HealthController,
+    ReplaysController,
+  ],
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
@@ -42,6 +50,7 @@ const parts = {
     GetActorHandler,
     GetClaimHandler,
     ResolvePlaceHandler,
+    ReplayService,
   ],
 };
 

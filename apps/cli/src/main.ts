@@ -1,11 +1,16 @@
 import 'reflect-metadata';
 import { runDemo } from './commands/demo';
 import { runMigrate } from './commands/migrate';
+import { runReplay } from './commands/replay';
 
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; help: string }> = {
   migrate: {
     run: runMigrate,
     help: 'create the database if missing, apply migrations, load the gazetteer',
+  },
+  replay: {
+    run: runReplay,
+    help: 'rebuild the read models from the claim log: [--province AF08] [--keep-old]',
   },
   demo: {
     run: runDemo,

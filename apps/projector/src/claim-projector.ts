@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeEvent, districtStatus, evolve, Gazetteer, LoggedEvent } from '@sitrep/domain';
+import {
+  decodeEvent,
+  districtStatus,
+  evolve,
+  Gazetteer,
+  LoggedEvent,
+  placeProblem,
+} from '@sitrep/domain';
 import {
   DeadLetter,
   inTransaction,
@@ -61,7 +68,7 @@ export class ClaimProjector {
       for (const message of fresh) {
         const offset = Number(message.offset);
         const decoded = decodeEvent(message.value?.toString('utf8'));
-        const reason = decoded.ok ? this.unplaceable(decoded.event) : decoded.reason;
+        const reason = decoded.ok ? placeProblem(decoded.event, this.gazetteer) : decoded.reason;
         if (decoded.ok && reason === undefined)
           events.push({ event: decoded.event, position: { partition, offset } });
         else letters.push({ partition, offset, reason: reason ?? 'unknown', message });
@@ -111,15 +118,5 @@ export class ClaimProjector {
         nextOffset,
       };
     });
-  }
-
-  /** An event whose place or province is not in the gazetteer cannot be placed on any district. */
-  private unplaceable(event: LoggedEvent['event']): string | undefined {
-    const place = this.gazetteer.place(event.place.pcode);
-    if (!place) return `unknown place ${event.place.pcode}`;
-    if (place.province !== event.place.province) {
-      return `place ${event.place.pcode} is not in province ${event.place.province}`;
-    }
-    return undefined;
   }
 }

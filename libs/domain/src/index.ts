@@ -4,3 +4,4 @@ export * from './gazetteer';
 export * from './places';
 export * from './status';
 export * from './ledger';
+export * from './explain';

@@ -142,3 +142,13 @@ export function districtHistory(
   }
   return changes;
 }
+
+/** Why an event cannot be placed on any district of the gazetteer, if it cannot. */
+export function placeProblem(event: ClaimEvent, gazetteer: Gazetteer): string | undefined {
+  const place = gazetteer.place(event.place.pcode);
+  if (!place) return `unknown place ${event.place.pcode}`;
+  if (place.province !== event.place.province) {
+    return `place ${event.place.pcode} is not in province ${event.place.province}`;
+  }
+  return undefined;
+}

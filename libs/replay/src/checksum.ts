@@ -1,0 +1,64 @@
+/**
+ * Order-independent checksums of a read model: each row is hashed on its own and the hashes are
+ * added modulo 2^64, so the same rows in any order give the same sum.
+ */
+import { DistrictStatus } from '@sitrep/domain';
+import { canonicalDigest } from '@sitrep/platform';
+import { createHash } from 'node:crypto';
+
+const MOD = 1n << 64n;
+
+export class RowSum {
+  private sum = 0n;
+  private rows = 0;
+
+  add(row: string): void {
+    const digest = createHash('sha256').update(row).digest();
+    this.sum = (this.sum + digest.readBigUInt64BE(0)) % MOD;
+    this.rows += 1;
+  }
+
+  toString(): string {
+    return `${this.rows}:${this.sum.toString(16).padStart(16, '0')}`;
+  }
+}
+
+/** The checksum of the district statuses; rows that say "unclaimed, no positions" are left out. */
+export function districtsChecksum(
+  statuses: Iterable<
+    Pick<DistrictStatus, 'pcode' | 'status' | 'controller' | 'verification' | 'positions' | 'rules'>
+  >,
+): string {
+  const sum = new RowSum();
+  for (const s of statuses) {
+    if (s.positions.length === 0 && s.status === 'unclaimed') continue;
+    sum.add(
+      canonicalDigest({
+        pcode: s.pcode,
+        status: s.status,
+        controller: s.controller,
+        verification: s.verification,
+        positions: s.positions,
+        rules: s.rules,
+      }),
+    );
+  }
+  return sum.toString();
+}
+
+/** The checksum of the set of applied events: claim id with its log position. */
+export function eventsChecksum(
+  events: Iterable<{ claimId: string; partition: number; offset: number }>,
+): string {
+  const sum = new RowSum();
+  for (const e of events) sum.add(`${e.claimId}@${e.partition}:${e.offset}`);
+  return sum.toString();
+}
+
+export interface ModelChecksums {
+  readonly events: string;
+  readonly districts: string;
+}
+
+export const combined = (c: ModelChecksums): string =>
+  `events ${c.events}; districts ${c.districts}`;

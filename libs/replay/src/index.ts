@@ -1,0 +1,3 @@
+export * from './checksum';
+export * from './replay-store';
+export * from './replayer';
