@@ -118,14 +118,16 @@ export async function createReadModelVersion(client: PoolClient): Promise<ReadMo
   return { version, schema };
 }
 
-/** The live read-model version. With `lock`, a replay cannot swap it until this transaction ends. */
+/** The live read-model version. With `lock`, a replay cannot switch it until this transaction ends. */
 export async function liveReadModel(
   client: Pool | PoolClient,
   lock = false,
 ): Promise<ReadModelVersion> {
-  const { rows } = await client.query<{ version: number; schema_name: string }>(
-    `SELECT version, schema_name FROM read_model_versions WHERE state = 'live'${lock ? ' FOR SHARE' : ''}`,
-  );
+  const query = `SELECT version, schema_name FROM read_model_versions WHERE state = 'live'${lock ? ' FOR SHARE' : ''}`;
+  let { rows } = await client.query<{ version: number; schema_name: string }>(query);
+  // A lock that waited for a switch re-reads the old row, now retired: ask again to see the new one.
+  if (rows.length === 0 && lock)
+    ({ rows } = await client.query<{ version: number; schema_name: string }>(query));
   const row = rows[0];
   if (!row) throw new Error('no live read-model version: run the migrations (npm run migrate)');
   return { version: row.version, schema: row.schema_name };

@@ -102,11 +102,17 @@ export class Replayer {
   async start(options: ReplayOptions = {}): Promise<ReplayHandle> {
     const { pool, clock } = this.deps;
     const lock = await pool.connect();
-    const { rows } = await lock.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock($1) AS locked',
-      [REPLAY_LOCK],
-    );
-    if (!rows[0]?.locked) {
+    // A replay that has just recorded its end still holds the lock for a moment: wait that long.
+    let locked = false;
+    for (let attempt = 0; attempt < 20 && !locked; attempt++) {
+      if (attempt > 0) await sleep(100);
+      const { rows } = await lock.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock($1) AS locked',
+        [REPLAY_LOCK],
+      );
+      locked = rows[0]?.locked === true;
+    }
+    if (!locked) {
       lock.release();
       throw new ReplayBusyError();
     }
@@ -154,7 +160,7 @@ class ReplayRun {
   private target = new Map<number, number>();
   private deadLetters: DeadLetter[] = [];
   private pendingCopy: LoggedEvent[] = [];
-  private mode: 'bulk' | 'incremental' = 'bulk';
+  private mode: 'bulk' | 'incremental' | 'switched' = 'bulk';
   private schema: string | undefined;
   /** The schema this replay creates (full replays only); dropped if the replay fails. */
   private building: string | undefined;
@@ -275,11 +281,14 @@ class ReplayRun {
             "UPDATE read_model_versions SET state = 'live', live_since = now() WHERE version = $1",
             [version],
           );
+          // From now on the live projector owns this version: this replay writes nothing more.
+          this.mode = 'switched';
           return { checksum, old: live };
         }),
       );
       if (outcome) {
         this.building = undefined;
+        await this.stopConsumer();
         this.deps.logger.write('info', 'replay switched the live read model', {
           replay: this.id,
           version,
@@ -419,6 +428,7 @@ class ReplayRun {
     messages: readonly { offset: string; value: Buffer | null }[],
     lastOffset: string,
   ): Promise<void> {
+    if (this.mode === 'switched') return;
     const { gazetteer, topics } = this.deps;
     const from = this.positions.get(partition) ?? 0;
     const byProvince = new Map<string, LoggedEvent[]>();
