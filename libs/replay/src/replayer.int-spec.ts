@@ -82,7 +82,6 @@ describe('replay', () => {
 
   it('rebuilds a new version while reports keep arriving and queries keep being served, then switches with matching checksums', async () => {
     const liveBefore = await stack.readModelSchema();
-    let writing = true;
     let reading = true;
     const latencies: number[] = [];
     const failures: string[] = [];
@@ -92,7 +91,6 @@ describe('replay', () => {
         submitted.push(...(await submit(stack, `during-${n}`, n)));
         await sleep(25);
       }
-      writing = false;
     })();
     const reader = (async () => {
       while (reading) {

@@ -1,0 +1,69 @@
+import { ConfigError, loadConfig, redactUrl, topicsFor } from './config';
+import { canonicalDigest, claimIdFor, hashApiKey, uuidV5 } from './ids';
+
+describe('ids', () => {
+  it('computes RFC 4122 UUID v5 (the DNS namespace example)', () => {
+    expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe(
+      '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+    );
+  });
+
+  it('derives claim ids from the report id and the index only', () => {
+    expect(claimIdFor('r1', 0)).toBe(claimIdFor('r1', 0));
+    expect(claimIdFor('r1', 0)).not.toBe(claimIdFor('r1', 1));
+    expect(claimIdFor('r1', 0)).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+  });
+
+  it('digests JSON regardless of key order, but not of array order', () => {
+    expect(canonicalDigest({ a: 1, b: { c: [1, 2], d: 'x' } })).toBe(
+      canonicalDigest({ b: { d: 'x', c: [1, 2] }, a: 1 }),
+    );
+    expect(canonicalDigest({ c: [1, 2] })).not.toBe(canonicalDigest({ c: [2, 1] }));
+  });
+
+  it('stores keys as hashes', () => {
+    expect(hashApiKey('secret-key')).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashApiKey('secret-key')).not.toContain('secret');
+  });
+});
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      topicPrefix: '',
+      kafkaBrokers: ['127.0.0.1:9092'],
+      partitions: 6,
+    });
+    expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/sitrep');
+  });
+
+  it('names every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        KAFKA_BROKERS: 'nohost',
+        SITREP_BOOTSTRAP_KEY: 'short',
+        DATABASE_URL: 'mysql://x/y',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const name of ['PORT', 'KAFKA_BROKERS', 'SITREP_BOOTSTRAP_KEY', 'DATABASE_URL'])
+      expect(message).toContain(name);
+  });
+
+  it('prefixes every topic and group', () => {
+    expect(Object.values(topicsFor('t1.')).every((name) => name.startsWith('t1.'))).toBe(true);
+  });
+
+  it('hides passwords in logged URLs', () => {
+    expect(redactUrl('postgres://sitrep:hunter2@db:5432/sitrep')).not.toContain('hunter2');
+  });
+});
