@@ -2,17 +2,14 @@
 FROM node:20-slim
 
 WORKDIR /app
-ENV NODE_ENV=development \
-    NPM_CONFIG_UPDATE_NOTIFIER=false \
-    NPM_CONFIG_FUND=false \
-    NPM_CONFIG_AUDIT=false
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 
-# Whole tree first: npm workspaces need every workspace package.json present for `npm ci`.
+COPY package.json package-lock.json ./
+RUN npm ci
 COPY . .
-RUN npm ci && npm run build
+RUN npm run build
 
-ENV NODE_ENV=production \
-    PORT=3000
+ENV NODE_ENV=production PORT=3000
 USER node
 EXPOSE 3000
 CMD ["npm", "run", "start:api"]
