@@ -2,9 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { Config, PlatformModule } from '@sitrep/platform';
+import { auditParts } from './audit/audit.parts';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyRepository } from './auth/api-key.repository';
 import { KeysController } from './auth/keys.controller';
+import { curationParts } from './curation/curation.parts';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { ClaimLogWriter } from './ingest/claim-log.writer';
@@ -34,6 +36,8 @@ const parts = {
     KeysController,
     HealthController,
     ReplaysController,
+    ...auditParts.controllers,
+    ...curationParts.controllers,
   ],
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -51,6 +55,8 @@ const parts = {
     GetClaimHandler,
     ResolvePlaceHandler,
     ReplayService,
+    ...auditParts.providers,
+    ...curationParts.providers,
   ],
 };
 

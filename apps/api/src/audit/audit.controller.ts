@@ -1,0 +1,148 @@
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Gazetteer } from '@sitrep/domain';
+import { GAZETTEER } from '@sitrep/platform';
+import { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { RequireScope } from '../auth/scopes';
+import { invalidRequest, notFound } from '../http/problem';
+import { asOfQuery, isoTime, parseOrThrow } from '../http/validation';
+import {
+  decodeLogCursor,
+  ExplainDistrictQuery,
+  ExportAuditEventsQuery,
+  ListAuditEventsQuery,
+} from './audit.queries';
+
+export const NDJSON = 'application/x-ndjson';
+export const MAX_AUDIT_PAGE = 1000;
+
+const explainQuery = z.strictObject(asOfQuery);
+const eventsQuery = z
+  .strictObject({
+    province: z
+      .string()
+      .regex(/^AF\d{2}$/i, 'province is a province p-code such as AF08')
+      .transform((p) => p.toUpperCase())
+      .optional(),
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    axis: z.enum(['recorded', 'observed']).default('recorded'),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1, 'limit is at least 1')
+      .max(MAX_AUDIT_PAGE, `limit is at most ${MAX_AUDIT_PAGE}`)
+      .optional(),
+    cursor: z.string().max(200).optional(),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
+    message: 'from must be before to',
+    path: ['to'],
+  });
+
+/**
+ * Does the request prefer NDJSON? Yes when `Accept` lists `application/x-ndjson` with a weight at
+ * least that of JSON (`application/json`, `application/*`, `* /*`).
+ */
+export function wantsNdjson(accept: string | undefined): boolean {
+  if (!accept) return false;
+  let ndjson = 0;
+  let json = 0;
+  for (const part of accept.split(',')) {
+    const [type, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    if (!Number.isFinite(weight)) continue;
+    if (type === NDJSON) ndjson = Math.max(ndjson, weight);
+    else if (type === 'application/json' || type === 'application/*' || type === '*/*')
+      json = Math.max(json, weight);
+  }
+  return ndjson > 0 && ndjson >= json;
+}
+
+const iso = (t: string | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@RequireScope('audit')
+@Controller('v1/audit')
+export class AuditController {
+  constructor(
+    private readonly queries: QueryBus,
+    @Inject(GAZETTEER) private readonly gazetteer: Gazetteer,
+  ) {}
+
+  /** The derivation of a district's status, rule by rule (DESIGN.md "Status of a district"). */
+  @Get('districts/:pcode/explain')
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO time: explain as of this moment' })
+  @ApiQuery({ name: 'axis', required: false, enum: ['recorded', 'observed'] })
+  explain(@Param('pcode') code: string, @Query() query: unknown) {
+    const pcode = code.toUpperCase();
+    if (!/^AF\d{4}$/.test(pcode)) throw notFound(`district ${code}`);
+    return this.queries.execute(
+      new ExplainDistrictQuery(pcode, parseOrThrow(explainQuery, query, 'query')),
+    );
+  }
+
+  /**
+   * Raw events of the live read model in log order, keyset-paginated; with
+   * `Accept: application/x-ndjson`, every matching event streamed as NDJSON.
+   */
+  @Get('events')
+  @ApiProduces('application/json', NDJSON)
+  @ApiQuery({ name: 'province', required: false, description: 'province p-code, e.g. AF09' })
+  @ApiQuery({
+    name: 'from',
+    required: false,
+    description: 'ISO time, inclusive, on the axis clock',
+  })
+  @ApiQuery({ name: 'to', required: false, description: 'ISO time, exclusive, on the axis clock' })
+  @ApiQuery({ name: 'axis', required: false, enum: ['recorded', 'observed'] })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 100 (JSON only)' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  async events(
+    @Query() query: unknown,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const q = parseOrThrow(eventsQuery, query, 'query');
+    if (q.province !== undefined && this.gazetteer.place(q.province)?.level !== 'province') {
+      throw invalidRequest('the query does not match the schema', [
+        { path: 'province', message: `${q.province} is not a province of the gazetteer` },
+      ]);
+    }
+    const filter = { province: q.province, from: iso(q.from), to: iso(q.to), axis: q.axis };
+
+    if (wantsNdjson(accept)) {
+      const paging = (['limit', 'cursor'] as const).filter((k) => q[k] !== undefined);
+      if (paging.length > 0) {
+        throw invalidRequest(
+          'an NDJSON export streams every matching event: limit and cursor page JSON answers only',
+          paging.map((path) => ({
+            path,
+            message: 'not accepted with Accept: application/x-ndjson',
+          })),
+        );
+      }
+      const stream = await this.queries.execute<ExportAuditEventsQuery, Readable>(
+        new ExportAuditEventsQuery(filter),
+      );
+      void reply.header('content-type', NDJSON).header('cache-control', 'no-store');
+      return stream;
+    }
+
+    const after = q.cursor === undefined ? undefined : decodeLogCursor(q.cursor);
+    if (q.cursor !== undefined && !after) {
+      throw invalidRequest('the query does not match the schema', [
+        {
+          path: 'cursor',
+          message: 'cursor is not one this API gave out; use nextCursor from the previous page',
+        },
+      ]);
+    }
+    return this.queries.execute(new ListAuditEventsQuery(filter, after, q.limit ?? 100));
+  }
+}

@@ -1,0 +1,138 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ClaimRetractedByCurator, CURRENT_SCHEMA } from '@sitrep/domain';
+import { canonicalDigest, claimIdFor, CLOCK, Clock, PG_POOL } from '@sitrep/platform';
+import { Pool } from 'pg';
+import { conflict, notFound, unprocessable } from '../http/problem';
+import { ClaimLogWriter } from '../ingest/claim-log.writer';
+import { claimsById, StoredClaim } from '../ingest/report-claims.repository';
+import { ReadModelReader } from '../queries/read-model.reader';
+
+/** The pseudo-claimant of curator retractions; the curator (key name) is in `data.curator`. */
+export const CURATOR_CLAIMANT = 'curator';
+export const CURATION_SOURCE = { outlet: 'Sitrep curation' } as const;
+
+/** A curator's retraction is its own one-claim "report": retracting a claim again is a resubmission. */
+export const curatorRetractionReportId = (claimId: string): string =>
+  `curator-retraction:${claimId}`;
+
+export class RetractClaimCommand {
+  constructor(
+    readonly claimId: string,
+    readonly reason: string,
+    readonly curator: string,
+  ) {}
+}
+
+export interface RetractionReceipt {
+  readonly created: boolean;
+  readonly body: {
+    readonly claimId: string;
+    readonly reportId: string;
+    readonly target: {
+      readonly claimId: string;
+      readonly reportId: string;
+      readonly claimant: string;
+      readonly kind: string;
+      readonly place: string;
+    };
+    readonly reason: string;
+    readonly curator: string;
+    readonly recordedAt: string;
+  };
+}
+
+/**
+ * A curator (admin key) withdraws any claim with a reason: a `claim.curator-retracted` event,
+ * written like a report through the ClaimLogWriter (one Kafka transaction, then `report_claims`),
+ * in the target's partition (its place, so its province key). Never an edit of the claim.
+ */
+@CommandHandler(RetractClaimCommand)
+export class RetractClaimHandler implements ICommandHandler<
+  RetractClaimCommand,
+  RetractionReceipt
+> {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly writer: ClaimLogWriter,
+    private readonly reader: ReadModelReader,
+  ) {}
+
+  async execute({ claimId, reason, curator }: RetractClaimCommand): Promise<RetractionReceipt> {
+    const target = (await claimsById(this.pool, [claimId])).get(claimId);
+    if (!target) throw notFound(`claim ${claimId}`);
+    if (target.kind === 'curator-retract') {
+      throw unprocessable('a curator retraction cannot be retracted; nothing was recorded', [
+        { field: 'claimId', input: claimId, problem: 'the target is a curator retraction' },
+      ]);
+    }
+
+    const reportId = curatorRetractionReportId(claimId);
+    const digest = canonicalDigest({ claimId, reason });
+    const recordedAt = this.clock.now().toISOString();
+    const event: ClaimRetractedByCurator = {
+      id: claimIdFor(reportId, 0),
+      type: 'claim.curator-retracted',
+      schema: CURRENT_SCHEMA['claim.curator-retracted'],
+      reportId,
+      index: 0,
+      reportDigest: digest,
+      claimant: CURATOR_CLAIMANT,
+      observedAt: await this.observedAtOf(target),
+      recordedAt,
+      place: target.place,
+      data: { target: { claimId }, reason, curator },
+      source: CURATION_SOURCE,
+    };
+    const written = await this.writer.write({ reportId, digest, recordedAt, events: [event] });
+    const stored = written.claims[0]!;
+    // On a resubmission, the curator and reason are those first recorded (when already projected).
+    const earlier =
+      written.outcome === 'created' ? undefined : (await this.reader.event(stored.claimId))?.event;
+    const first =
+      earlier?.type === 'claim.curator-retracted'
+        ? { reason: earlier.data.reason, curator: earlier.data.curator }
+        : undefined;
+    if (written.outcome === 'conflict') {
+      throw conflict(
+        `claim ${claimId} was already retracted by a curator with another reason; a retraction is immutable`,
+        {
+          retraction: {
+            claimId: stored.claimId,
+            recordedAt: stored.recordedAt,
+            ...(first && { reason: first.reason, curator: first.curator }),
+          },
+        },
+      );
+    }
+    return {
+      created: written.outcome === 'created',
+      body: {
+        claimId: stored.claimId,
+        reportId,
+        target: {
+          claimId,
+          reportId: target.reportId,
+          claimant: target.claimant,
+          kind: target.kind,
+          place: target.place.pcode,
+        },
+        reason,
+        curator: first?.curator ?? curator,
+        recordedAt: stored.recordedAt,
+      },
+    };
+  }
+
+  /**
+   * The retraction is observed when its target was: a correction of what is known is not an event
+   * in the world, so on the observed axis the withdrawn claim never reappears in the past
+   * (DECISIONS.md), and observed-axis reads and histories that filter by `observedAt` agree. Until
+   * the target is projected, its recordedAt stands in.
+   */
+  private async observedAtOf(target: StoredClaim): Promise<string> {
+    const logged = await this.reader.event(target.claimId);
+    return logged?.event.observedAt ?? target.recordedAt;
+  }
+}
