@@ -20,6 +20,7 @@ CREATE TABLE :schema.events (
   body        jsonb NOT NULL
 );
 CREATE INDEX ON :schema.events (province, log_offset);
+CREATE INDEX ON :schema.events (partition, log_offset);
 CREATE INDEX ON :schema.events (target_id) WHERE target_id IS NOT NULL;
 
 -- The current claimed status of every district that has ever been claimed.

@@ -57,6 +57,50 @@ export class ClaimProjector {
     messages: readonly RawMessage[],
     lastOffset: string,
   ): Promise<BatchResult> {
+    try {
+      return await this.apply(topic, partition, messages, lastOffset, new Map());
+    } catch (error) {
+      if (!isDataError(error) || messages.length === 0) throw error;
+      // Postgres refuses something in this batch: apply it one event at a time, and send the
+      // event it refuses to the dead-letter topic, so the partition moves on.
+      const total = {
+        applied: 0,
+        skipped: 0,
+        deadLettered: 0,
+        nextOffset: undefined as number | undefined,
+      };
+      for (const message of messages) {
+        const one = await this.apply(topic, partition, [message], message.offset, new Map()).catch(
+          (failure: unknown) => {
+            if (!isDataError(failure)) throw failure;
+            const reason = `the read model cannot store it: ${(failure as Error).message}`;
+            return this.apply(
+              topic,
+              partition,
+              [message],
+              message.offset,
+              new Map([[message.offset, reason]]),
+            );
+          },
+        );
+        total.applied += one.applied;
+        total.skipped += one.skipped;
+        total.deadLettered += one.deadLettered;
+        total.nextOffset = one.nextOffset;
+      }
+      const tail = await this.apply(topic, partition, [], lastOffset, new Map());
+      return { ...total, nextOffset: tail.nextOffset };
+    }
+  }
+
+  /** One transaction; offsets in `refused` go to the dead-letter topic with their reason. */
+  private async apply(
+    topic: string,
+    partition: number,
+    messages: readonly RawMessage[],
+    lastOffset: string,
+    refused: ReadonlyMap<string, string>,
+  ): Promise<BatchResult> {
     return inTransaction(this.pool, async (client) => {
       const { schema } = await liveReadModel(client, true);
       const writer = new ReadModelWriter(client, schema);
@@ -68,7 +112,9 @@ export class ClaimProjector {
       for (const message of fresh) {
         const offset = Number(message.offset);
         const decoded = decodeEvent(message.value?.toString('utf8'));
-        const reason = decoded.ok ? placeProblem(decoded.event, this.gazetteer) : decoded.reason;
+        const reason =
+          refused.get(message.offset) ??
+          (decoded.ok ? placeProblem(decoded.event, this.gazetteer) : decoded.reason);
         if (decoded.ok && reason === undefined)
           events.push({ event: decoded.event, position: { partition, offset } });
         else letters.push({ partition, offset, reason: reason ?? 'unknown', message });
@@ -119,4 +165,10 @@ export class ClaimProjector {
       };
     });
   }
+}
+
+/** Errors about the data itself (SQLSTATE classes 22 and 23, 54): retrying cannot help. */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^(22|23|54)/.test(code);
 }

@@ -21,6 +21,8 @@ const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const isTime = (v: unknown): v is string => isString(v) && !Number.isNaN(Date.parse(v));
+const isUuid = (v: unknown): v is string =>
+  isString(v) && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 class Invalid extends Error {}
 function need(condition: boolean, reason: string): asserts condition {
@@ -30,7 +32,10 @@ function need(condition: boolean, reason: string): asserts condition {
 function checkTarget(data: Json, allowBlanket: boolean): ClaimTarget {
   const target = data['target'];
   need(isObject(target), 'data.target is missing');
-  if (isString(target['claimId'])) return { claimId: target['claimId'] };
+  if (target['claimId'] !== undefined) {
+    need(isUuid(target['claimId']), 'data.target.claimId is not a UUID');
+    return { claimId: target['claimId'] };
+  }
   need(
     allowBlanket && isString(target['claimant']) && isString(target['place']),
     'data.target needs a claimId' + (allowBlanket ? ' or a claimant and a place' : ''),
@@ -46,6 +51,9 @@ export function upcastAssertion(data: Json, schema: number): Json {
 /** Parse bytes from the topic into the current event shape, or say why it cannot be used. */
 export function decodeEvent(bytes: string | null | undefined): Decoded {
   if (!bytes) return { ok: false, reason: 'empty message value' };
+  // Postgres text and jsonb cannot hold NUL: such an event could never be stored.
+  if (bytes.includes('\u0000') || bytes.includes('\\u0000'))
+    return { ok: false, reason: 'value contains a NUL character, which Postgres cannot store' };
   let raw: unknown;
   try {
     raw = JSON.parse(bytes);
@@ -75,6 +83,7 @@ function checkEnvelope(raw: unknown): ClaimEvent {
   for (const field of ['id', 'reportId', 'claimant', 'reportDigest'] as const) {
     need(isString(raw[field]), `${field} is missing`);
   }
+  need(isUuid(raw['id']), 'id is not a UUID');
   need(typeof raw['index'] === 'number', 'index is missing');
   need(isTime(raw['observedAt']), 'observedAt is not a time');
   need(isTime(raw['recordedAt']), 'recordedAt is not a time');

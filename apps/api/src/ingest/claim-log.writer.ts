@@ -31,6 +31,35 @@ interface Pending {
 }
 
 const RETRY_AFTER_SECONDS = 5;
+/** Bytes of message values per produce request (Kafka refuses record batches over 1 MB). */
+const SEND_BYTES = 256 * 1024;
+
+interface Message {
+  readonly key: string;
+  readonly value: string;
+  readonly headers: Record<string, string>;
+}
+
+const toMessage = (e: ClaimEvent): Message => ({
+  key: e.place.province,
+  value: JSON.stringify(e),
+  headers: { type: e.type, schema: String(e.schema) },
+});
+
+function* chunksOf(messages: readonly Message[], bytes: number): Generator<Message[]> {
+  let chunk: Message[] = [];
+  let size = 0;
+  for (const message of messages) {
+    if (chunk.length > 0 && size + message.value.length > bytes) {
+      yield chunk;
+      chunk = [];
+      size = 0;
+    }
+    chunk.push(message);
+    size += message.value.length;
+  }
+  if (chunk.length > 0) yield chunk;
+}
 
 /**
  * Writes reports to the claim topic with group commit: the reports that arrive while a Kafka
@@ -136,14 +165,10 @@ export class ClaimLogWriter implements OnApplicationShutdown {
       const producer = await this.connectedProducer();
       const transaction = await producer.transaction();
       try {
-        await transaction.send({
-          topic: this.topics.claims,
-          messages: events.map((e) => ({
-            key: e.place.province,
-            value: JSON.stringify(e),
-            headers: { type: e.type, schema: String(e.schema) },
-          })),
-        });
+        // Several sends in one transaction keep each request under the broker's 1 MB batch limit.
+        for (const messages of chunksOf(events.map(toMessage), SEND_BYTES)) {
+          await transaction.send({ topic: this.topics.claims, messages });
+        }
         await transaction.commit();
       } catch (error) {
         await transaction.abort().catch(() => undefined);

@@ -5,8 +5,11 @@ import { isoTime } from '../http/validation';
 export const actorSlug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'an actor is a slug: lower-case letters, digits and hyphens');
-const placeName = z.string().trim().min(1).max(120);
-const text = (max: number) => z.string().trim().min(1).max(max);
+// Postgres cannot store NUL characters: refuse them here, before anything reaches the log.
+const noNul = (s: string) => !s.includes('\u0000');
+const NUL = 'must not contain NUL characters';
+const placeName = z.string().trim().min(1).max(120).refine(noNul, NUL);
+const text = (max: number) => z.string().trim().min(1).max(max).refine(noNul, NUL);
 
 const statement = {
   claimant: actorSlug,

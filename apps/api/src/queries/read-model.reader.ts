@@ -93,6 +93,9 @@ export class ReadModelReader {
   ): Promise<LoggedEvent[]> {
     const schema = await this.schema();
     const clock = axis === 'recorded' ? 'recorded_at' : 'observed_at';
+    // On the observed axis a retraction applies whenever it was made (docs/DECISIONS.md).
+    const retractionsAlways =
+      axis === 'observed' ? " OR type IN ('claim.retracted', 'claim.curator-retracted')" : '';
     const { rows } = await this.pool.query<{
       body: LoggedEvent['event'];
       partition: number;
@@ -100,7 +103,7 @@ export class ReadModelReader {
     }>(
       `SELECT body, partition, log_offset FROM ${schema}.events
         WHERE ($1::text[] IS NULL OR province = ANY($1::text[]))
-          AND ($2::timestamptz IS NULL OR ${clock} <= $2)
+          AND ($2::timestamptz IS NULL OR ${clock} <= $2${retractionsAlways})
         ORDER BY partition, log_offset`,
       [provinces ?? null, asOf ?? null],
     );
