@@ -21,7 +21,11 @@ export function parseOrThrow<S extends z.ZodType>(
   );
 }
 
-export const isoTime = z.iso.datetime({ offset: true });
+/** An ISO 8601 time with an offset, between the years 1900 and 2100. */
+export const isoTime = z.iso.datetime({ offset: true }).refine((t) => {
+  const year = new Date(t).getUTCFullYear();
+  return year >= 1900 && year <= 2100;
+}, 'the time must fall between the years 1900 and 2100');
 
 /** `asOf` and `axis`, accepted by every read. */
 export const asOfQuery = {
