@@ -2,6 +2,8 @@
 import { CURRENT_SCHEMA, decodeEvent, upcastAssertion } from './codec';
 import { placeRef, RUKHA, sep } from './testing/fixtures';
 
+const TARGET_ID = '6f1c2b9a-0d4e-5f37-8a21-3c4d5e6f7a8b';
+
 type Raw = Record<string, unknown>;
 
 /** A valid envelope on the topic, as JSON would carry it. */
@@ -166,7 +168,7 @@ describe('decodeEvent', () => {
     const ofType = (type: string, data: Raw) => envelope({ type, schema: 1, data });
 
     it('then a dispute by claim id and a blanket dispute are accepted', () => {
-      expect(decode(ofType('claim.disputed', { target: { claimId: 'c-1' } })).ok).toBe(true);
+      expect(decode(ofType('claim.disputed', { target: { claimId: TARGET_ID } })).ok).toBe(true);
       expect(
         decode(ofType('claim.disputed', { target: { claimant: 'taliban', place: 'AF08' } })).ok,
       ).toBe(true);
@@ -181,7 +183,8 @@ describe('decodeEvent', () => {
 
     it('then a corroboration needs a claim id (no blanket) and a degree', () => {
       expect(
-        decode(ofType('claim.corroborated', { target: { claimId: 'c-1' }, degree: 'partial' })).ok,
+        decode(ofType('claim.corroborated', { target: { claimId: TARGET_ID }, degree: 'partial' }))
+          .ok,
       ).toBe(true);
       expect(
         reasonOf(
@@ -191,18 +194,21 @@ describe('decodeEvent', () => {
           }),
         ),
       ).toBe('data.target needs a claimId');
-      expect(reasonOf(ofType('claim.corroborated', { target: { claimId: 'c-1' } }))).toBe(
+      expect(reasonOf(ofType('claim.corroborated', { target: { claimId: TARGET_ID } }))).toBe(
         'data.degree is not full or partial',
       );
     });
 
     it('then a retraction needs a claim id', () => {
-      expect(decode(ofType('claim.retracted', { target: { claimId: 'c-1' } })).ok).toBe(true);
+      expect(decode(ofType('claim.retracted', { target: { claimId: TARGET_ID } })).ok).toBe(true);
+      expect(reasonOf(ofType('claim.retracted', { target: { claimId: 'c-1' } }))).toBe(
+        'data.target.claimId is not a UUID',
+      );
       expect(reasonOf(ofType('claim.retracted', {}))).toBe('data.target is missing');
     });
 
     it('then a curator retraction needs a reason', () => {
-      const target = { claimId: 'c-1' };
+      const target = { claimId: TARGET_ID };
       expect(
         decode(ofType('claim.curator-retracted', { target, reason: 'duplicate', curator: 'ann' }))
           .ok,
