@@ -5,74 +5,18 @@
  */
 import { AuditEventsReader } from '../apps/api/src/audit/audit-events.reader';
 import { Json, startStack, Stack } from './support/stack';
+import {
+  ANDARAB,
+  BAGHLAN,
+  DEH_SALAH,
+  DISTRICTS,
+  PUL_E_HISAR,
+  workedExample,
+} from './support/worked-example';
 
-const ANDARAB = 'AF0907';
-const DEH_SALAH = 'AF0908';
-const PUL_E_HISAR = 'AF0912';
-const BAGHLAN = 'AF09';
-const DISTRICTS = [ANDARAB, DEH_SALAH, PUL_E_HISAR] as const;
 const NDJSON = 'application/x-ndjson';
 
-const source = (outlet: string) => ({ outlet, reliability: 'C' });
-const r1 = {
-  reportId: 'audit-r1',
-  source: source('NRF statement'),
-  claims: [
-    {
-      claimant: 'nrf',
-      kind: 'control',
-      actor: 'nrf',
-      place: 'Deh Salah',
-      province: 'Baghlan',
-      observedAt: '2021-08-20T06:00:00Z',
-    },
-    {
-      claimant: 'nrf',
-      kind: 'control',
-      actor: 'nrf',
-      place: 'Puli Hisar',
-      observedAt: '2021-08-20T06:00:00Z',
-    },
-  ],
-};
-const r2 = {
-  reportId: 'audit-r2',
-  source: source('Taliban spokesman'),
-  claims: [
-    {
-      claimant: 'taliban',
-      kind: 'control',
-      actor: 'taliban',
-      place: BAGHLAN,
-      observedAt: '2021-08-22T08:00:00Z',
-    },
-  ],
-};
-const r3 = {
-  reportId: 'audit-r3',
-  source: source('NRF statement'),
-  claims: [
-    {
-      claimant: 'nrf',
-      kind: 'dispute',
-      observedAt: '2021-08-22T18:00:00Z',
-      target: { claimant: 'taliban', place: BAGHLAN },
-    },
-  ],
-};
-const r4 = (claimId: string) => ({
-  reportId: 'audit-r4',
-  source: source('Local elders'),
-  claims: [
-    {
-      claimant: 'local-elders',
-      kind: 'corroborate',
-      degree: 'full',
-      observedAt: '2021-08-23T12:00:00Z',
-      target: { claimId },
-    },
-  ],
-});
+const { r1, r2, r3, r4 } = workedExample('audit');
 
 /** [status rule, controller rule, verification rule, claimant of the controller's position]. */
 type Rules = readonly [string, string, string, string | null];
@@ -410,7 +354,7 @@ describe('GET /v1/audit/events', () => {
     ).filter((p) => p !== BAGHLAN);
     const bulk = (r: number) => ({
       reportId: `bulk-${r}`,
-      source: source('Wire roundup'),
+      source: { outlet: 'Wire roundup', reliability: 'C' },
       claims: Array.from({ length: CLAIMS_PER_REPORT }, (_, i) => ({
         claimant: i % 2 === 0 ? 'taliban' : 'nrf',
         kind: 'presence',

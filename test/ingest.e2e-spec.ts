@@ -4,12 +4,14 @@
  * then as of past moments on both axes, then the other read endpoints on the resulting state.
  */
 import { Json, startStack, Stack } from './support/stack';
-
-const ANDARAB = 'AF0907';
-const DEH_SALAH = 'AF0908';
-const PUL_E_HISAR = 'AF0912';
-const BAGHLAN = 'AF09';
-const DISTRICTS = [ANDARAB, DEH_SALAH, PUL_E_HISAR] as const;
+import {
+  ANDARAB,
+  BAGHLAN,
+  DEH_SALAH,
+  DISTRICTS,
+  PUL_E_HISAR,
+  workedExample,
+} from './support/worked-example';
 
 type Summary = { status: string; controller: string | null; verification: string };
 const unclaimed: Summary = { status: 'unclaimed', controller: null, verification: 'none' };
@@ -54,77 +56,7 @@ const OBSERVED_AS_OF = [
   '2021-08-24T00:00:00Z', // r4 observed 23 Aug
 ];
 
-const source = (outlet: string) => ({
-  outlet,
-  url: `https://example.org/${outlet.toLowerCase().replace(/\W+/g, '-')}`,
-  publishedAt: '2021-08-24T10:00:00Z',
-  reliability: 'C',
-});
-
-const r1 = {
-  reportId: 'andarab-r1',
-  source: source('NRF statement'),
-  claims: [
-    {
-      claimant: 'nrf',
-      speaker: 'NRF spokesman',
-      kind: 'control',
-      actor: 'nrf',
-      place: 'Deh Salah',
-      province: 'Baghlan',
-      observedAt: '2021-08-20T06:00:00Z',
-      credibility: 3,
-      quote: 'Our forces hold Deh Salah.',
-    },
-    {
-      claimant: 'nrf',
-      kind: 'control',
-      actor: 'nrf',
-      place: 'Puli Hisar',
-      observedAt: '2021-08-20T06:00:00Z',
-      credibility: 3,
-    },
-  ],
-};
-const r2 = {
-  reportId: 'andarab-r2',
-  source: source('Taliban spokesman on Twitter'),
-  claims: [
-    {
-      claimant: 'taliban',
-      kind: 'control',
-      actor: 'taliban',
-      place: BAGHLAN,
-      observedAt: '2021-08-22T08:00:00Z',
-      credibility: 4,
-    },
-  ],
-};
-const r3 = {
-  reportId: 'andarab-r3',
-  source: source('NRF statement'),
-  claims: [
-    {
-      claimant: 'nrf',
-      kind: 'dispute',
-      observedAt: '2021-08-22T18:00:00Z',
-      target: { claimant: 'taliban', place: BAGHLAN },
-    },
-  ],
-};
-const r4 = (corroborated: string) => ({
-  reportId: 'andarab-r4',
-  source: source('Local elders'),
-  claims: [
-    {
-      claimant: 'local-elders',
-      kind: 'corroborate',
-      degree: 'full',
-      observedAt: '2021-08-23T12:00:00Z',
-      target: { claimId: corroborated },
-    },
-  ],
-});
+const { r1, r2, r3, r4 } = workedExample('andarab');
 
 const summary = (d: Json): Summary => ({
   status: d.status,
