@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   decodeEvent,
   districtStatus,
+  eventsOf,
   evolve,
   Gazetteer,
   LoggedEvent,
@@ -137,7 +138,7 @@ export class ClaimProjector {
         };
         const evolution = evolve(before, batch, this.gazetteer);
         applied.push(...evolution.applied);
-        const ledger = [...evolution.ledger.events.values()];
+        const ledger = eventsOf(evolution.ledger);
         for (const pcode of evolution.affected) {
           const district = this.gazetteer.place(pcode)!;
           statuses.push({

@@ -112,8 +112,6 @@ export interface LoggedEvent {
   readonly position: LogPosition;
 }
 
-export const isAssertion = (e: ClaimEvent): e is ClaimAsserted => e.type === 'claim.asserted';
-
 export function compareLogPosition(a: LogPosition, b: LogPosition): number {
   return a.partition - b.partition || a.offset - b.offset;
 }

@@ -369,7 +369,7 @@ export interface ProvinceSummary {
 /** Summarise a province from the status of each of its districts (one entry per district). */
 export function provinceSummary(
   province: string,
-  statuses: readonly DistrictStatus[],
+  statuses: readonly Pick<DistrictStatus, 'status' | 'controller'>[],
 ): ProvinceSummary {
   const byStatus: Record<DistrictStatusName, number> = { claimed: 0, contested: 0, unclaimed: 0 };
   const byController: Record<string, number> = {};

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { Axis, districtHistory, districtStatus, Gazetteer } from '@sitrep/domain';
+import { Axis, districtHistory, districtStatus, Gazetteer, provinceSummary } from '@sitrep/domain';
 import { CLOCK, Clock, GAZETTEER } from '@sitrep/platform';
 import { notFound } from '../http/problem';
 import { ReadModelReader, StatusFilter } from './read-model.reader';
@@ -128,19 +128,13 @@ export class GetProvinceHandler implements IQueryHandler<GetProvinceQuery> {
     const statuses = at.asOf
       ? await this.asOf.ofProvinces([pcode], at.asOf, at.axis)
       : await this.reader.statuses({ province: pcode }, undefined, 1000);
-    const byStatus = { claimed: 0, contested: 0, unclaimed: 0 };
-    const byController: Record<string, number> = {};
-    for (const s of statuses) {
-      byStatus[s.status] += 1;
-      if (s.status === 'claimed' && s.controller)
-        byController[s.controller] = (byController[s.controller] ?? 0) + 1;
-    }
+    const summary = provinceSummary(province.pcode, statuses);
     return {
       pcode: province.pcode,
       name: province.name,
-      districts: statuses.length,
-      byStatus,
-      byController,
+      districts: summary.districts,
+      byStatus: summary.byStatus,
+      byController: summary.byController,
       items: statuses.map((s) => summaryView(this.gazetteer, s)),
       ...context(this.clock, at),
     };
