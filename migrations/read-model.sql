@@ -5,7 +5,7 @@ CREATE SCHEMA :schema;
 
 -- Every claim event, once per claim id: the ledger the fold starts from.
 CREATE TABLE :schema.events (
-  claim_id    uuid PRIMARY KEY,
+  claim_id    uuid NOT NULL,
   type        text NOT NULL,
   schema      integer NOT NULL,
   report_id   text NOT NULL,
@@ -21,7 +21,11 @@ CREATE TABLE :schema.events (
 );
 CREATE INDEX ON :schema.events (province, log_offset);
 CREATE INDEX ON :schema.events (partition, log_offset);
+-- @deferrable-indexes: a replay's bulk load builds these after loading the rows (faster than
+-- maintaining them row by row); see createReadModelVersion's `deferIndexes`.
+ALTER TABLE :schema.events ADD PRIMARY KEY (claim_id);
 CREATE INDEX ON :schema.events (target_id) WHERE target_id IS NOT NULL;
+-- @end-deferrable-indexes
 
 -- The current claimed status of every district that has ever been claimed.
 CREATE TABLE :schema.district_status (

@@ -25,7 +25,8 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rowCount === 0) {
       await admin.query(`CREATE DATABASE ${quoteIdent(name)}`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04') throw error; // created meanwhile by another process
+        // Created meanwhile by another process: 42P04, or 23505 when both raced past the check.
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
       });
     }
   } finally {
@@ -98,24 +99,45 @@ export interface ReadModelVersion {
   readonly schema: string;
 }
 
-/** Create the schema of the next read-model version, in state `building`. */
-export async function createReadModelVersion(client: PoolClient): Promise<ReadModelVersion> {
+const DEFERRABLE = /^-- @deferrable-indexes\b.*$([\s\S]*?)^-- @end-deferrable-indexes\b.*$/m;
+
+/**
+ * Create the schema of the next read-model version, in state `building`. With `deferIndexes`,
+ * the indexes between the `@deferrable-indexes` markers of read-model.sql are not created: their
+ * statements are returned, for a bulk load to run once the rows are in (and before anything
+ * else writes to the version: the primary key is among them).
+ */
+export async function createReadModelVersion(
+  client: PoolClient,
+  options: { readonly deferIndexes?: boolean } = {},
+): Promise<ReadModelVersion & { readonly deferredIndexes: readonly string[] }> {
   const { rows } = await client.query<{ next: number }>(
     'SELECT COALESCE(MAX(version), 0) + 1 AS next FROM read_model_versions',
   );
   const version = rows[0]!.next;
   const schema = `rm_${version}`;
-  const ddl = readFileSync(join(projectRoot(), 'migrations', 'read-model.sql'), 'utf8').replace(
+  let ddl = readFileSync(join(projectRoot(), 'migrations', 'read-model.sql'), 'utf8').replace(
     /:schema/g,
     schema,
   );
+  let deferredIndexes: string[] = [];
+  if (options.deferIndexes) {
+    const block = DEFERRABLE.exec(ddl);
+    if (block) {
+      ddl = ddl.replace(DEFERRABLE, '');
+      deferredIndexes = block[1]!
+        .split(/;\s*$/m)
+        .map((statement) => statement.replace(/^\s*--.*$/gm, '').trim())
+        .filter((statement) => statement.length > 0);
+    }
+  }
   await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   await client.query(ddl);
   await client.query(
     "INSERT INTO read_model_versions (version, schema_name, state) VALUES ($1, $2, 'building')",
     [version, schema],
   );
-  return { version, schema };
+  return { version, schema, deferredIndexes };
 }
 
 /** The live read-model version. With `lock`, a replay cannot switch it until this transaction ends. */

@@ -14,15 +14,15 @@
  * A replay whose process dies leaves the live version untouched; the next one cleans up after it.
  */
 import {
+  ClaimEvent,
   decodeEvent,
   DistrictStatus,
-  districtStatus,
-  emptyLedger,
-  evolve,
+  districtsTouchedBy,
   Gazetteer,
   LoggedEvent,
   placeProblem,
   ProvinceLedger,
+  targetClaimId,
 } from '@sitrep/domain';
 import {
   Clock,
@@ -40,8 +40,10 @@ import { Consumer, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { districtsChecksum, eventsChecksum, ModelChecksums, combined } from './checksum';
-import { copyEvents } from './copy-events';
+import { copyStatuses, CopyStream, EVENT_COLUMNS, eventRow, storedAsIs } from './copy-events';
 import { ReplayChecksum, ReplayRecord, ReplayStore } from './replay-store';
+import { plan, ProvincePlan, ProvinceStatus, retractionsOf, statusesOf } from './statuses';
+import { factsOf, Interner, StoredEvent } from './stored-event';
 
 const REPLAY_LOCK = 7_402_212;
 
@@ -76,7 +78,68 @@ export interface ReplayOptions {
   }) => void;
   /** How long to wait after the switch before dropping the old schema (queries in flight finish). */
   readonly dropGraceMs?: number;
+  /** Filled in with where a full replay's time goes (for benchmarks); see `ReplayTimings`. */
+  readonly timings?: ReplayTimings;
 }
+
+/**
+ * Where a full replay's time goes, in milliseconds. The phases of the read overlap: kafkajs
+ * fetches and decodes record batches, our batch handler decodes, folds and encodes COPY rows on
+ * the main thread, while Postgres ingests the COPY in its own process.
+ */
+export interface ReplayTimings {
+  /** Start of the run to the end of the bulk phase: the replay's speed (`readSeconds`). */
+  bulk: number;
+  /** Consuming the log up to the target offsets (wall time). */
+  read: number;
+  /** Inside our batch handler; `read - handler` is kafkajs fetching and decoding batches. */
+  handler: number;
+  /** JSON parse, validation and upcast of the messages (decodeEvent). */
+  decode: number;
+  /** Folding events into the province ledgers. */
+  fold: number;
+  /** Building COPY rows. */
+  copyEncode: number;
+  /** The batch handler waiting for Postgres to take COPY rows. */
+  copyWait: number;
+  /** After the log was read: waiting for the last COPY rows to be stored. */
+  copyDrain: number;
+  /** Computing the status of every district. */
+  status: number;
+  /** Reading back the events the statuses depend on. */
+  statusLoad: number;
+  /** Writing statuses, positions, dead letters and checkpoints. */
+  statusWrite: number;
+  /** Building indexes after the bulk load (while the statuses are computed and written). */
+  indexes: number;
+  /** Waiting for the index builds once the statuses are written. */
+  indexWait: number;
+  /** The switch transaction, checksums included. */
+  switch: number;
+  /** Dropping the old version (and waiting `dropGraceMs`). */
+  drop: number;
+  /** The whole run. */
+  total: number;
+}
+
+export const emptyReplayTimings = (): ReplayTimings => ({
+  bulk: 0,
+  read: 0,
+  handler: 0,
+  decode: 0,
+  fold: 0,
+  copyEncode: 0,
+  copyWait: 0,
+  copyDrain: 0,
+  status: 0,
+  statusLoad: 0,
+  statusWrite: 0,
+  indexes: 0,
+  indexWait: 0,
+  switch: 0,
+  drop: 0,
+  total: 0,
+});
 
 export interface ReplayHandle {
   readonly id: string;
@@ -154,23 +217,29 @@ export class Replayer {
 class ReplayRun {
   private readonly store: ReplayStore;
   private readonly mutex = new Mutex();
-  private ledgers = new Map<string, ProvinceLedger>();
+  private readonly ledgers = new Map<string, MutableLedger>();
   private readonly positions = new Map<number, number>();
   private readonly low = new Map<number, number>();
   private target = new Map<number, number>();
   private deadLetters: DeadLetter[] = [];
-  private pendingCopy: LoggedEvent[] = [];
+  /** The bulk COPY of the events table, open during the bulk phase of a full replay. */
+  private copy: CopyStream | undefined;
+  private copyClient: PoolClient | undefined;
+  private readonly interner = new Interner();
+  /** Stored events loaded by `load`, to release once used. */
+  private loaded: StoredEvent[] = [];
   private mode: 'bulk' | 'incremental' | 'switched' = 'bulk';
   private schema: string | undefined;
   /** The schema this replay creates (full replays only); dropped if the replay fails. */
   private building: string | undefined;
   private consumer: Consumer | undefined;
   private total = 0;
-  private readonly startedAt = Date.now();
+  private readonly startedAt = performance.now();
   /** Seconds the initial read of the log took (the replay's speed); the switch comes after. */
   private readSeconds: number | undefined;
   private reachedTarget: (() => void) | undefined;
   private failure: Error | undefined;
+  private readonly timings: ReplayTimings;
 
   constructor(
     private readonly deps: ReplayDeps,
@@ -178,6 +247,7 @@ class ReplayRun {
     private readonly options: ReplayOptions,
   ) {
     this.store = new ReplayStore(deps.pool);
+    this.timings = options.timings ?? emptyReplayTimings();
   }
 
   async execute(): Promise<ReplayRecord> {
@@ -203,10 +273,12 @@ class ReplayRun {
       const message = (error as Error).message;
       logger.write('error', 'replay failed', { replay: this.id, error: message });
       await this.store.finish(this.id, 'failed', clock.now(), null, message).catch(() => undefined);
+      this.abortCopy(error as Error);
       if (this.building) await this.dropSchema(this.building).catch(() => undefined);
     } finally {
       clearInterval(ticker);
       await this.stopConsumer();
+      this.timings.total = performance.now() - this.startedAt;
     }
     return (await this.store.find(this.id))!;
   }
@@ -215,7 +287,10 @@ class ReplayRun {
 
   private async full(): Promise<ReplayChecksum> {
     const { pool, topics } = this.deps;
-    const version = await inTransaction(pool, (client) => createReadModelVersion(client));
+    // The events table's indexes (its primary key too) are built after the bulk load.
+    const version = await inTransaction(pool, (client) =>
+      createReadModelVersion(client, { deferIndexes: true }),
+    );
     this.schema = version.schema;
     this.building = version.schema;
     await this.store.progress(this.id, {
@@ -235,23 +310,36 @@ class ReplayRun {
         await admin.disconnect();
       }
     });
+    await this.openCopy(version.schema);
+    const readStart = performance.now();
     await this.consumeUntilTarget();
+    this.timings.read = performance.now() - readStart;
 
     // Bulk phase done: the statuses of every district, once, then follow the log row by row.
     await this.mutex.run(async () => {
-      await this.flushCopy();
+      // Postgres stores the last rows, then builds the indexes, while the statuses are computed.
+      let mark = performance.now();
+      await this.finishCopy();
+      this.timings.copyDrain += performance.now() - mark;
+      const indexed = this.buildIndexes(version.deferredIndexes);
+      indexed.catch(() => undefined);
+      const statuses = await this.allStatuses(this.ledgers);
+      mark = performance.now();
       await inTransaction(pool, async (client) => {
         const writer = new ReadModelWriter(client, version.schema);
-        await writer.saveStatuses(
-          this.allStatuses(this.ledgers),
-          this.deps.clock.now().toISOString(),
-        );
+        // The version's status tables are empty: COPY, not upserts.
+        await copyStatuses(client, version.schema, statuses, this.deps.clock.now().toISOString());
         await writer.recordDeadLetters(topics.claims, this.deadLetters);
         await writer.saveCheckpoints(topics.claims, this.checkpoints());
       });
+      this.timings.statusWrite += performance.now() - mark;
+      mark = performance.now();
+      await indexed;
+      this.timings.indexWait += performance.now() - mark;
       this.deadLetters = [];
       this.mode = 'incremental';
-      this.readSeconds = (Date.now() - this.startedAt) / 1000;
+      this.timings.bulk = performance.now() - this.startedAt;
+      this.readSeconds = this.timings.bulk / 1000;
     });
 
     const checksum = await this.switchWhenCaughtUp(version.version, version.schema);
@@ -261,6 +349,7 @@ class ReplayRun {
 
   /** Retry until the rebuilt version has applied at least what the live one has, then switch. */
   private async switchWhenCaughtUp(version: number, schema: string): Promise<ReplayChecksum> {
+    const started = performance.now();
     for (;;) {
       this.throwIfFailed();
       const outcome = await this.mutex.run(() =>
@@ -287,6 +376,8 @@ class ReplayRun {
         }),
       );
       if (outcome) {
+        this.timings.switch = performance.now() - started;
+        const dropping = performance.now();
         this.building = undefined;
         await this.stopConsumer();
         this.deps.logger.write('info', 'replay switched the live read model', {
@@ -298,6 +389,7 @@ class ReplayRun {
           await sleep(this.options.dropGraceMs ?? 5000);
           await this.dropSchema(outcome.old.schema);
         }
+        this.timings.drop = performance.now() - dropping;
         return outcome.checksum;
       }
       await sleep(100);
@@ -334,7 +426,7 @@ class ReplayRun {
       const liveAt = await this.liveCheckpoints(client, live.schema);
       this.target = new Map(liveAt);
       await this.consumeUntilTarget();
-      const mine = new Map([[province, this.ledgers.get(province) ?? emptyLedger(province)]]);
+      const mine = new Map([[province, this.ledgerOf(province)]]);
       const checksum = await this.compare(client, live.schema, liveAt, mine, province);
 
       const rebuilt = this.visibleAt(mine, liveAt);
@@ -350,7 +442,10 @@ class ReplayRun {
       const events = [...(rebuilt.get(province)?.events.values() ?? [])];
       for (let i = 0; i < events.length; i += 5000)
         await writer.insertEvents(events.slice(i, i + 5000));
-      await writer.saveStatuses(this.allStatuses(rebuilt), this.deps.clock.now().toISOString());
+      await writer.saveStatuses(
+        await this.allStatuses(rebuilt),
+        this.deps.clock.now().toISOString(),
+      );
       return checksum;
     });
   }
@@ -393,8 +488,8 @@ class ReplayRun {
     const consumer = kafka.consumer({
       groupId: `${topics.projectorGroup}.replay.${this.id}`,
       readUncommitted: false,
-      maxBytesPerPartition: 16 * 1024 * 1024,
-      maxBytes: 64 * 1024 * 1024,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxBytes: 24 * 1024 * 1024,
       maxWaitTimeInMs: 200,
       sessionTimeout: 60000,
     });
@@ -410,7 +505,11 @@ class ReplayRun {
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch, heartbeat }) => {
-        await this.mutex.run(() => this.apply(batch.partition, batch.messages, batch.lastOffset()));
+        await this.mutex.run(async () => {
+          const started = performance.now();
+          await this.apply(batch.partition, batch.messages, batch.lastOffset());
+          if (this.mode === 'bulk') this.timings.handler += performance.now() - started;
+        });
         await heartbeat();
       },
     });
@@ -429,6 +528,8 @@ class ReplayRun {
     lastOffset: string,
   ): Promise<void> {
     if (this.mode === 'switched') return;
+    if (this.mode === 'bulk' && !this.options.province)
+      return this.applyBulk(partition, messages, lastOffset);
     const { gazetteer, topics } = this.deps;
     const from = this.positions.get(partition) ?? 0;
     const byProvince = new Map<string, LoggedEvent[]>();
@@ -444,39 +545,38 @@ class ReplayRun {
       }
       const province = decoded.event.place.province;
       if (this.options.province && province !== this.options.province) continue;
-      byProvince.set(province, [
-        ...(byProvince.get(province) ?? []),
-        { event: decoded.event, position: { partition, offset } },
-      ]);
+      const batch = byProvince.get(province);
+      const logged = { event: decoded.event, position: { partition, offset } };
+      if (batch) batch.push(logged);
+      else byProvince.set(province, [logged]);
     }
 
+    // Stored events of a full replay that these target: the fold reads their places.
+    await this.load(
+      [...byProvince].flatMap(([province, batch]) =>
+        batch.flatMap(({ event }) => {
+          const target = targetClaimId(event);
+          const stored =
+            target === undefined ? undefined : this.ledgerOf(province).events.get(target);
+          return stored ? [stored] : [];
+        }),
+      ),
+    );
     const applied: LoggedEvent[] = [];
-    const affected: { pcode: string; province: string }[] = [];
+    const affected = new Map<string, Set<string>>();
     for (const [province, batch] of byProvince) {
-      const evolution = evolve(
-        this.ledgers.get(province) ?? emptyLedger(province),
-        batch,
-        gazetteer,
-      );
-      this.ledgers.set(province, evolution.ledger);
-      applied.push(...evolution.applied);
-      for (const pcode of evolution.affected) affected.push({ pcode, province });
+      const evolution = foldInPlace(this.ledgerOf(province), batch, gazetteer);
+      for (const event of evolution.applied) applied.push(event);
+      affected.set(province, evolution.affected);
     }
 
-    if (this.mode === 'bulk' || this.options.province) {
-      this.deadLetters.push(...letters);
-      if (!this.options.province) {
-        this.pendingCopy.push(...applied);
-        if (this.pendingCopy.length >= 20000) await this.flushCopy();
-      }
+    if (this.options.province) {
+      for (const letter of letters) this.deadLetters.push(letter);
     } else {
+      const statuses = await this.statuses(this.ledgers, affected);
       await inTransaction(this.deps.pool, async (client) => {
         const writer = new ReadModelWriter(client, this.schema!);
         await writer.insertEvents(applied);
-        const statuses = affected.map(({ pcode, province }) => ({
-          ...districtStatus({ pcode, province }, [...this.ledgers.get(province)!.events.values()]),
-          province,
-        }));
         await writer.saveStatuses(statuses, this.deps.clock.now().toISOString());
         await writer.recordDeadLetters(topics.claims, letters);
         await writer.saveCheckpoints(topics.claims, [
@@ -484,14 +584,131 @@ class ReplayRun {
         ]);
       });
     }
+    this.release();
     this.advance(partition, lastOffset);
   }
 
-  private async flushCopy(): Promise<void> {
-    if (this.pendingCopy.length === 0 || !this.schema) return;
-    const rows = this.pendingCopy;
-    this.pendingCopy = [];
-    await copyEvents(this.deps.pool, this.schema, rows);
+  /**
+   * Bulk phase of a full replay: decode, fold into the ledgers (in place) and queue the new
+   * events on the COPY stream, which Postgres ingests while the next batches are read.
+   */
+  private async applyBulk(
+    partition: number,
+    messages: readonly { offset: string; value: Buffer | null }[],
+    lastOffset: string,
+  ): Promise<void> {
+    const { gazetteer } = this.deps;
+    const from = this.positions.get(partition) ?? 0;
+    const copy = this.copy!;
+    const timings = this.timings;
+    // One pass, so that the message text is garbage as soon as its row is written.
+    let mark = performance.now();
+    try {
+      for (const message of messages) {
+        const offset = Number(message.offset);
+        if (offset < from) continue;
+        const text = message.value?.toString('utf8');
+        const result = decodeEvent(text);
+        const problem = result.ok ? placeProblem(result.event, gazetteer) : result.reason;
+        let now = performance.now();
+        timings.decode += now - mark;
+        mark = now;
+        if (!result.ok || problem !== undefined) {
+          this.deadLetters.push({ partition, offset, reason: problem ?? 'unknown' });
+          continue;
+        }
+        const { event } = result;
+        const { events } = this.ledgerOf(event.place.province);
+        if (events.has(event.id)) continue; // a duplicate in the log: applied once
+        // Kept compactly (its facts and bytes), decoded again if ever needed: see stored-event.ts.
+        const position = { partition, offset };
+        // Kept as its facts: the few events the statuses need are read back at the end.
+        events.set(event.id, new StoredEvent(factsOf(event, this.interner), position));
+        now = performance.now();
+        timings.fold += now - mark;
+        mark = now;
+        // The message as it came is the body when decoding changed nothing.
+        copy.add(eventRow(event, position, storedAsIs(text!, event) ? text : undefined));
+        now = performance.now();
+        timings.copyEncode += now - mark;
+        mark = now;
+      }
+      const full = copy.flush();
+      if (full) await full;
+    } catch (error) {
+      // The COPY failed: the replay fails (consumeUntilTarget sees it).
+      this.failure ??= error as Error;
+      return;
+    }
+    timings.copyWait += performance.now() - mark;
+    this.advance(partition, lastOffset);
+  }
+
+  private ledgerOf(province: string): MutableLedger {
+    let ledger = this.ledgers.get(province);
+    if (!ledger) {
+      ledger = { province, events: new Map() };
+      this.ledgers.set(province, ledger);
+    }
+    return ledger;
+  }
+
+  /** Open the COPY of the events table for the bulk phase, on a connection of its own. */
+  private async openCopy(schema: string): Promise<void> {
+    const client = await this.deps.pool.connect();
+    this.copyClient = client;
+    // A version being built is not live: its commit need not wait for the disk. (The switch
+    // commits synchronously later, which flushes everything written before it.)
+    await client.query('SET synchronous_commit = off');
+    this.copy = new CopyStream(client, `COPY ${schema}.events (${EVENT_COLUMNS}) FROM STDIN`);
+  }
+
+  /**
+   * Build the indexes left out of the bulk load, one after the other on one connection without
+   * parallel workers: one core for Postgres, the other for computing the statuses meanwhile.
+   */
+  private async buildIndexes(statements: readonly string[]): Promise<void> {
+    const started = performance.now();
+    const client = await this.deps.pool.connect();
+    try {
+      await client.query("SET maintenance_work_mem = '256MB'");
+      await client.query('SET max_parallel_maintenance_workers = 0');
+      for (const sql of statements) await client.query(sql);
+      await client.query('RESET maintenance_work_mem');
+      await client.query('RESET max_parallel_maintenance_workers');
+      client.release();
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    this.timings.indexes += performance.now() - started;
+  }
+
+  /** End the bulk COPY: every event is stored when this returns. */
+  private async finishCopy(): Promise<void> {
+    const copy = this.copy;
+    const client = this.copyClient;
+    this.copy = undefined;
+    this.copyClient = undefined;
+    if (!copy || !client) return;
+    try {
+      await copy.finish();
+      await client.query('RESET synchronous_commit');
+      client.release();
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+  }
+
+  /** Abandon the bulk COPY (the replay failed); its connection is closed. */
+  private abortCopy(reason: Error): void {
+    const copy = this.copy;
+    const client = this.copyClient;
+    this.copy = undefined;
+    this.copyClient = undefined;
+    copy?.abort(reason);
+    client?.release(reason);
   }
 
   private async stopConsumer(): Promise<void> {
@@ -517,19 +734,96 @@ class ReplayRun {
     return [...this.positions].map(([partition, nextOffset]) => ({ partition, nextOffset }));
   }
 
-  private allStatuses(
+  /** The status of every district in scope (one province for a scoped replay, else all). */
+  private async allStatuses(
     ledgers: ReadonlyMap<string, ProvinceLedger>,
-  ): (DistrictStatus & { province: string })[] {
+  ): Promise<ProvinceStatus[]> {
     const scope = this.options.province
       ? [this.options.province]
       : this.deps.gazetteer.provinces.map((p) => p.pcode);
-    return scope.flatMap((province) => {
-      const events = [...(ledgers.get(province)?.events.values() ?? [])];
-      return this.deps.gazetteer
-        .districtsCoveredBy(province)
-        .map((pcode) => ({ ...districtStatus({ pcode, province }, events), province }))
-        .filter((s) => events.length > 0 || s.positions.length > 0);
+    const statuses = await this.statuses(
+      ledgers,
+      new Map(scope.map((province) => [province, undefined])),
+    );
+    this.release();
+    return statuses;
+  }
+
+  /**
+   * The statuses of the given provinces (all their districts, or those listed), computed from
+   * the events they depend on: those are chosen by their facts and loaded first (a full replay
+   * keeps its events as facts, see stored-event.ts). Province by province, yielding in between
+   * so that I/O in flight (an index build) goes on; the time spent is `timings.status`.
+   */
+  private async statuses(
+    ledgers: ReadonlyMap<string, ProvinceLedger>,
+    scope: ReadonlyMap<string, ReadonlySet<string> | undefined>,
+  ): Promise<ProvinceStatus[]> {
+    const { gazetteer } = this.deps;
+    const inScope = [...scope].flatMap(([province, only]) => {
+      const ledger = ledgers.get(province);
+      return ledger ? [{ province, only, events: ledger.events }] : [];
     });
+    await this.load(inScope.flatMap(({ events }) => retractionsOf(events)));
+    const plans: ProvincePlan[] = [];
+    for (const { province, only, events } of inScope) {
+      const started = performance.now();
+      plans.push(plan(province, events, gazetteer, only));
+      this.timings.status += performance.now() - started;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await this.load(plans.flatMap((p) => p.districts.flatMap((d) => d.events)));
+    const statuses: ProvinceStatus[] = [];
+    for (const p of plans) {
+      const started = performance.now();
+      for (const status of statusesOf(p)) statuses.push(status);
+      this.timings.status += performance.now() - started;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return statuses;
+  }
+
+  /**
+   * Read stored events back from the version's events table (the bulk load wrote them there), by
+   * log position. They are the bodies the projector itself reads back.
+   */
+  private async load(events: readonly LoggedEvent[]): Promise<void> {
+    const wanted = new Map<string, StoredEvent>();
+    for (const e of events)
+      if (e instanceof StoredEvent && !e.isLoaded)
+        wanted.set(`${e.position.partition}:${e.position.offset}`, e);
+    if (wanted.size === 0) return;
+    const started = performance.now();
+    const all = [...wanted.values()];
+    for (let i = 0; i < all.length; i += 20_000) {
+      const chunk = all.slice(i, i + 20_000);
+      const { rows } = await this.deps.pool.query<{
+        partition: number;
+        log_offset: string;
+        body: ClaimEvent;
+      }>(
+        `SELECT e.partition, e.log_offset, e.body
+           FROM ${this.schema!}.events e
+           JOIN unnest($1::int[], $2::bigint[]) AS k(partition, log_offset)
+             ON e.partition = k.partition AND e.log_offset = k.log_offset`,
+        [chunk.map((e) => e.position.partition), chunk.map((e) => e.position.offset)],
+      );
+      for (const row of rows) {
+        const stored = wanted.get(`${row.partition}:${row.log_offset}`);
+        stored?.load(row.body);
+        if (stored) this.loaded.push(stored);
+      }
+    }
+    const missing = all.filter((e) => !e.isLoaded);
+    if (missing.length > 0)
+      throw new Error(`${missing.length} events are missing from ${this.schema}.events`);
+    this.timings.statusLoad += performance.now() - started;
+  }
+
+  /** Forget the events loaded so far: the ledgers stay compact. */
+  private release(): void {
+    for (const stored of this.loaded) stored.release();
+    this.loaded = [];
   }
 
   /** The ledgers as they were when the log had been applied up to `at` (partition → next offset). */
@@ -537,6 +831,9 @@ class ReplayRun {
     ledgers: ReadonlyMap<string, ProvinceLedger>,
     at: ReadonlyMap<number, number>,
   ): Map<string, ProvinceLedger> {
+    // Caught up exactly (the usual case at the switch): everything is visible, nothing to copy.
+    if ([...this.positions].every(([partition, next]) => next <= (at.get(partition) ?? 0)))
+      return new Map(ledgers);
     const result = new Map<string, ProvinceLedger>();
     for (const [province, ledger] of ledgers) {
       const events = new Map(
@@ -589,14 +886,15 @@ class ReplayRun {
     const rebuiltModels: ModelChecksums = {
       events: eventsChecksum(
         [...rebuilt.values()].flatMap((l) =>
-          [...l.events.values()].map((e) => ({
-            claimId: e.event.id,
+          // The ledger's keys are the claim ids (stored events are not decoded for this).
+          [...l.events].map(([claimId, e]) => ({
+            claimId,
             partition: e.position.partition,
             offset: e.position.offset,
           })),
         ),
       ),
-      districts: districtsChecksum(this.allStatuses(rebuilt)),
+      districts: districtsChecksum(await this.allStatuses(rebuilt)),
     };
     const live = combined(liveModels);
     const rebuiltSum = combined(rebuiltModels);
@@ -614,7 +912,7 @@ class ReplayRun {
       (sum, [p, at]) => sum + Math.max(0, at - (this.low.get(p) ?? 0)),
       0,
     );
-    const seconds = this.readSeconds ?? (Date.now() - this.startedAt) / 1000;
+    const seconds = this.readSeconds ?? (performance.now() - this.startedAt) / 1000;
     const progress = {
       processed: Math.min(processed, this.total),
       total: this.total,
@@ -653,4 +951,31 @@ async function liveVersionForUpdate(
   const row = rows[0];
   if (!row) throw new Error('no live read-model version: run the migrations (npm run migrate)');
   return { version: row.version, schema: row.schema_name };
+}
+
+/** A province's ledger that grows in place (the domain's `evolve` copies it at every batch). */
+interface MutableLedger extends ProvinceLedger {
+  readonly events: Map<string, LoggedEvent>;
+}
+
+/**
+ * The domain's `evolve`, in place: the same events are applied (the first of each claim id) and
+ * the same districts reported as affected, without copying the ledger for every batch.
+ */
+function foldInPlace(
+  ledger: MutableLedger,
+  batch: readonly LoggedEvent[],
+  gazetteer: Gazetteer,
+): { applied: LoggedEvent[]; affected: Set<string> } {
+  const applied: LoggedEvent[] = [];
+  const affected = new Set<string>();
+  const lookup = (id: string) => ledger.events.get(id)?.event;
+  for (const logged of batch) {
+    if (ledger.events.has(logged.event.id)) continue;
+    ledger.events.set(logged.event.id, logged);
+    applied.push(logged);
+    for (const district of districtsTouchedBy(logged.event, lookup, gazetteer))
+      affected.add(district);
+  }
+  return { applied, affected };
 }
