@@ -36,13 +36,18 @@ export const EVENT_COLUMNS =
  * message value, when decoding did not change the event); else the event is serialised.
  */
 export function eventRow(event: ClaimEvent, position: LogPosition, body?: string): string {
+  return `${eventRowStart(event, position)}${copyField(body ?? JSON.stringify(event))}\n`;
+}
+
+/** A row of the events table up to its body (included the tab before it). */
+export function eventRowStart(event: ClaimEvent, position: LogPosition): string {
   const target =
     event.type === 'claim.asserted'
       ? undefined
       : 'claimId' in event.data.target
         ? event.data.target.claimId
         : undefined;
-  return `${copyField(event.id)}\t${copyField(event.type)}\t${event.schema}\t${copyField(event.reportId)}\t${copyField(event.claimant)}\t${copyField(event.place.province)}\t${copyField(event.place.pcode)}\t${copyField(target)}\t${copyField(event.observedAt)}\t${copyField(event.recordedAt)}\t${position.partition}\t${position.offset}\t${copyField(body ?? JSON.stringify(event))}\n`;
+  return `${copyField(event.id)}\t${copyField(event.type)}\t${event.schema}\t${copyField(event.reportId)}\t${copyField(event.claimant)}\t${copyField(event.place.province)}\t${copyField(event.place.pcode)}\t${copyField(target)}\t${copyField(event.observedAt)}\t${copyField(event.recordedAt)}\t${position.partition}\t${position.offset}\t`;
 }
 
 /**
@@ -53,120 +58,167 @@ export function eventRow(event: ClaimEvent, position: LogPosition, body?: string
  * keys, a schema that is not a plain integer) answers false, and the event is serialised.
  */
 export function storedAsIs(text: string, event: ClaimEvent): boolean {
-  const shape = topLevel(text);
-  if (!shape || shape.schema !== CURRENT_SCHEMA[event.type]) return false;
+  const shape = SCANNER.scan(text);
+  if (shape === undefined || shape.schema !== CURRENT_SCHEMA[event.type]) return false;
   return event.type !== 'claim.asserted' || shape.dataHasActor;
 }
 
-const NAMES = ['schema', 'data', 'actor'] as const;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
-/** The top-level `schema` (an integer) and whether `data` has an `actor` key; or undefined. */
-function topLevel(text: string): { schema: number | undefined; dataHasActor: boolean } | undefined {
-  let i = 0;
-  const n = text.length;
-  const space = () => {
-    while (i < n && isSpace(text.charCodeAt(i))) i++;
-  };
-  /** The index after the string whose opening quote is at `from` (skipped natively). */
-  const skipString = (from: number): number => {
+/** Keys told apart by the scanner. */
+enum Key {
+  Other,
+  Schema,
+  Data,
+  Actor,
+}
+
+/**
+ * Reads, from valid JSON text, the top-level `schema` (a plain integer) and whether the top-level
+ * `data` object has an `actor` key; undefined for anything it does not read plainly (a key with
+ * escapes, a key twice). No allocation per call but the answer: one instance, reused.
+ */
+class TopLevelScanner {
+  private text = '';
+  private i = 0;
+  private readonly shape = { schema: 0, dataHasActor: false };
+
+  scan(text: string): { readonly schema: number; readonly dataHasActor: boolean } | undefined {
+    this.text = text;
+    this.i = 0;
+    this.skipSpace();
+    if (text.charCodeAt(this.i) !== OPEN) return undefined;
+    this.i++;
+    let schema = -1;
+    let data = false;
+    let dataHasActor = false;
+    for (;;) {
+      const key = this.nextKey();
+      if (key === undefined) break; // end of the object
+      if (key === false) return undefined;
+      if (key === Key.Schema) {
+        if (schema !== -1) return undefined;
+        const start = this.i;
+        let c = text.charCodeAt(this.i);
+        while (c >= 0x30 && c <= 0x39) c = text.charCodeAt(++this.i);
+        if (this.i === start || this.i - start > 6) return undefined;
+        schema = Number(text.slice(start, this.i));
+        this.skipSpace();
+        c = text.charCodeAt(this.i);
+        if (c !== COMMA && c !== CLOSE) return undefined;
+      } else if (key === Key.Data) {
+        if (data) return undefined; // twice: the parser keeps the last one
+        data = true;
+        if (text.charCodeAt(this.i) !== OPEN) {
+          if (!this.skipValue()) return undefined;
+          continue;
+        }
+        this.i++;
+        for (;;) {
+          const inner = this.nextKey();
+          if (inner === undefined) break;
+          if (inner === false) return undefined;
+          if (inner === Key.Actor) dataHasActor = true;
+          if (!this.skipValue()) return undefined;
+        }
+      } else if (!this.skipValue()) return undefined;
+    }
+    if (schema === -1) return undefined;
+    this.shape.schema = schema;
+    this.shape.dataHasActor = dataHasActor;
+    return this.shape;
+  }
+
+  /**
+   * Within an object: past separators to the next key and its colon. The key; undefined at the
+   * object's end (consumed); false when the text is not read plainly.
+   */
+  private nextKey(): Key | undefined | false {
+    const text = this.text;
+    for (;;) {
+      this.skipSpace();
+      const c = text.charCodeAt(this.i);
+      if (c === CLOSE) {
+        this.i++;
+        return undefined;
+      }
+      if (c === COMMA) {
+        this.i++;
+        continue;
+      }
+      if (c !== QUOTE) return false;
+      const start = this.i + 1;
+      const end = text.indexOf('"', start);
+      if (end < 0) return false;
+      for (let k = start; k < end; k++) if (text.charCodeAt(k) === BACKSLASH) return false;
+      const length = end - start;
+      const key =
+        length === 6 && text.startsWith('schema', start)
+          ? Key.Schema
+          : length === 4 && text.startsWith('data', start)
+            ? Key.Data
+            : length === 5 && text.startsWith('actor', start)
+              ? Key.Actor
+              : Key.Other;
+      this.i = end + 1;
+      this.skipSpace();
+      if (text.charCodeAt(this.i) !== COLON) return false;
+      this.i++;
+      this.skipSpace();
+      return key;
+    }
+  }
+
+  /** Past one value (left on the separator or closing brace after it); false at the text's end. */
+  private skipValue(): boolean {
+    const text = this.text;
+    const n = text.length;
+    let depth = 0;
+    while (this.i < n) {
+      const c = text.charCodeAt(this.i);
+      if (c === QUOTE) {
+        this.i = this.afterString(this.i);
+        if (depth === 0) return true;
+      } else if (c === OPEN || c === 0x5b) {
+        depth++;
+        this.i++;
+      } else if (c === CLOSE || c === 0x5d) {
+        if (depth === 0) return true; // the end of the enclosing object
+        depth--;
+        this.i++;
+        if (depth === 0) return true;
+      } else if (c === COMMA && depth === 0) return true;
+      else this.i++;
+    }
+    return false;
+  }
+
+  /** The index after the string whose opening quote is at `from` (found natively). */
+  private afterString(from: number): number {
+    const text = this.text;
     let j = from + 1;
     for (;;) {
       const quote = text.indexOf('"', j);
-      if (quote < 0) return n;
+      if (quote < 0) return text.length;
       let escapes = 0;
       while (text.charCodeAt(quote - 1 - escapes) === BACKSLASH) escapes++;
       if (escapes % 2 === 0) return quote + 1;
       j = quote + 1;
     }
-  };
-  /** A key without escapes (else undefined), `i` on its opening quote. */
-  const key = (): string | undefined => {
-    const end = text.indexOf('"', i + 1);
-    if (end < 0) return undefined;
-    for (let k = i + 1; k < end; k++) if (text.charCodeAt(k) === BACKSLASH) return undefined;
-    // Only the names looked for are told apart ('' for the others): no string is made.
-    let name = '';
-    for (const known of NAMES)
-      if (known.length === end - i - 1 && text.startsWith(known, i + 1)) name = known;
-    i = end + 1;
-    return name;
-  };
-  /** Skip one value; false when the text ends first. */
-  const value = (): boolean => {
-    let depth = 0;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === QUOTE) {
-        i = skipString(i);
-        if (depth === 0) return true;
-      } else if (c === 0x7b || c === 0x5b) {
-        depth++;
-        i++;
-      } else if (c === 0x7d || c === 0x5d) {
-        if (depth === 0) return true; // the end of the enclosing object
-        depth--;
-        i++;
-        if (depth === 0) return true;
-      } else if (c === 0x2c && depth === 0) return true;
-      else i++;
-    }
-    return false;
-  };
-  /** The keys of the object at `i` (on its `{`), each value skipped; `onKey` may read a value. */
-  const object = (onKey: (name: string) => boolean): boolean => {
-    i++;
-    for (;;) {
-      space();
-      const c = text.charCodeAt(i);
-      if (c === 0x7d) {
-        i++;
-        return true;
-      }
-      if (c === 0x2c) {
-        i++;
-        continue;
-      }
-      if (c !== QUOTE) return false;
-      const name = key();
-      if (name === undefined) return false;
-      space();
-      if (text.charCodeAt(i) !== 0x3a) return false;
-      i++;
-      space();
-      if (!onKey(name)) return false;
-    }
-  };
-  let schema: number | undefined;
-  let data = false;
-  let dataHasActor = false;
-  space();
-  if (text.charCodeAt(i) !== 0x7b) return undefined;
-  const ok = object((name) => {
-    if (name === 'schema') {
-      const start = i;
-      while (i < n && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
-      if (i === start || schema !== undefined) return false;
-      schema = Number(text.slice(start, i));
-      space();
-      const c = text.charCodeAt(i);
-      return c === 0x2c || c === 0x7d;
-    }
-    if (name === 'data') {
-      if (data) return false; // twice: the parser keeps the last one
-      data = true;
-      if (text.charCodeAt(i) !== 0x7b) return value();
-      return object((inner) => {
-        if (inner === 'actor') dataHasActor = true;
-        return value();
-      });
-    }
-    return value();
-  });
-  return ok ? { schema, dataHasActor } : undefined;
+  }
+
+  private skipSpace(): void {
+    while (isSpace(this.text.charCodeAt(this.i))) this.i++;
+  }
 }
+
+const SCANNER = new TopLevelScanner();
 
 /** Rows of district_status and positions for statuses, as `saveStatuses` would write them. */
 export function statusRows(
@@ -206,8 +258,11 @@ export async function copyStatuses(
   await position.finish();
 }
 
-/** Bytes of COPY rows sent at a time. */
-const CHUNK = 1024 * 1024;
+/**
+ * Bytes of COPY rows sent at a time. Smaller than the allocator's threshold for mapping fresh
+ * pages (and faulting them in one by one, costly on virtual machines): freed chunks get reused.
+ */
+const CHUNK = 256 * 1024;
 
 /**
  * One COPY … FROM STDIN on a client, fed as rows come. Rows are encoded at once into chunks of
@@ -255,6 +310,19 @@ export class CopyStream {
       }
     }
     this.used += this.chunk.write(rows, this.used, 'utf8');
+  }
+
+  /** Add one row of the events table: its start (`eventRowStart`) and its body (JSON). */
+  addRow(start: string, body: string): void {
+    const escaped = copyField(body);
+    // Each part goes in as it is: concatenating them would copy the body once more.
+    if ((start.length + escaped.length + 1) * 3 > CHUNK - this.used) {
+      this.add(`${start}${escaped}\n`);
+      return;
+    }
+    this.used += this.chunk.write(start, this.used, 'utf8');
+    this.used += this.chunk.write(escaped, this.used, 'utf8');
+    this.chunk[this.used++] = 0x0a;
   }
 
   /** Send what was added; a promise when the queue is full (wait for it before adding more). */

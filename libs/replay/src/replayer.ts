@@ -15,6 +15,7 @@
  */
 import {
   ClaimEvent,
+  compareLogPosition,
   decodeEvent,
   DistrictStatus,
   districtsTouchedBy,
@@ -40,10 +41,10 @@ import { Consumer, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { districtsChecksum, eventsChecksum, ModelChecksums, combined } from './checksum';
-import { copyStatuses, CopyStream, EVENT_COLUMNS, eventRow, storedAsIs } from './copy-events';
+import { copyStatuses, CopyStream, EVENT_COLUMNS, eventRowStart, storedAsIs } from './copy-events';
 import { ReplayChecksum, ReplayRecord, ReplayStore } from './replay-store';
-import { plan, ProvincePlan, ProvinceStatus, retractionsOf, statusesOf } from './statuses';
-import { factsOf, Interner, StoredEvent } from './stored-event';
+import { plan, ProvincePlan, ProvinceStatus, statusesOf } from './statuses';
+import { Interner, StoredEvent } from './stored-event';
 
 const REPLAY_LOCK = 7_402_212;
 
@@ -488,8 +489,8 @@ class ReplayRun {
     const consumer = kafka.consumer({
       groupId: `${topics.projectorGroup}.replay.${this.id}`,
       readUncommitted: false,
-      maxBytesPerPartition: 4 * 1024 * 1024,
-      maxBytes: 24 * 1024 * 1024,
+      maxBytesPerPartition: 2 * 1024 * 1024,
+      maxBytes: 12 * 1024 * 1024,
       maxWaitTimeInMs: 200,
       sessionTimeout: 60000,
     });
@@ -623,12 +624,15 @@ class ReplayRun {
         // Kept compactly (its facts and bytes), decoded again if ever needed: see stored-event.ts.
         const position = { partition, offset };
         // Kept as its facts: the few events the statuses need are read back at the end.
-        events.set(event.id, new StoredEvent(factsOf(event, this.interner), position));
+        events.set(event.id, new StoredEvent(event, position, this.interner));
         now = performance.now();
         timings.fold += now - mark;
         mark = now;
         // The message as it came is the body when decoding changed nothing.
-        copy.add(eventRow(event, position, storedAsIs(text!, event) ? text : undefined));
+        copy.addRow(
+          eventRowStart(event, position),
+          storedAsIs(text!, event) ? text! : JSON.stringify(event),
+        );
         now = performance.now();
         timings.copyEncode += now - mark;
         mark = now;
@@ -764,7 +768,6 @@ class ReplayRun {
       const ledger = ledgers.get(province);
       return ledger ? [{ province, only, events: ledger.events }] : [];
     });
-    await this.load(inScope.flatMap(({ events }) => retractionsOf(events)));
     const plans: ProvincePlan[] = [];
     for (const { province, only, events } of inScope) {
       const started = performance.now();
@@ -794,18 +797,23 @@ class ReplayRun {
         wanted.set(`${e.position.partition}:${e.position.offset}`, e);
     if (wanted.size === 0) return;
     const started = performance.now();
-    const all = [...wanted.values()];
-    for (let i = 0; i < all.length; i += 20_000) {
-      const chunk = all.slice(i, i + 20_000);
+    // In log order: the rows were loaded in about that order, so the reads are near each other.
+    const all = [...wanted.values()].sort((a, b) => compareLogPosition(a.position, b.position));
+    for (let i = 0; i < all.length; i += 100_000) {
+      const chunk = all.slice(i, i + 100_000);
       const { rows } = await this.deps.pool.query<{
         partition: number;
         log_offset: string;
         body: ClaimEvent;
       }>(
+        // One index lookup per position, (partition, log_offset) (the planner knows nothing of
+        // a table just loaded, and might scan it whole instead).
         `SELECT e.partition, e.log_offset, e.body
-           FROM ${this.schema!}.events e
-           JOIN unnest($1::int[], $2::bigint[]) AS k(partition, log_offset)
-             ON e.partition = k.partition AND e.log_offset = k.log_offset`,
+           FROM unnest($1::int[], $2::bigint[]) AS k(partition, log_offset)
+           CROSS JOIN LATERAL (
+             SELECT partition, log_offset, body FROM ${this.schema!}.events
+              WHERE partition = k.partition AND log_offset = k.log_offset
+              LIMIT 1) AS e`,
         [chunk.map((e) => e.position.partition), chunk.map((e) => e.position.offset)],
       );
       for (const row of rows) {

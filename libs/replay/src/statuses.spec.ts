@@ -15,8 +15,8 @@ import {
   prng,
   retraction,
 } from '@sitrep/domain/testing/fixtures';
-import { plan, provinceStatuses, retractionsOf, statusesOf } from './statuses';
-import { factsOf, StoredEvent } from './stored-event';
+import { plan, provinceStatuses, statusesOf } from './statuses';
+import { StoredEvent } from './stored-event';
 
 const PROVINCES = [PANJSHIR, BAGHLAN];
 const PLACES = [...PROVINCES, ...PROVINCES.flatMap((p) => districtsOf(p))];
@@ -101,13 +101,12 @@ describe('provinceStatuses', () => {
         );
         // The same ledger as a bulk replay keeps it (facts only), loading what it is asked for.
         const stored = new Map(
-          [...ledger].map(([id, e]) => [id, new StoredEvent(factsOf(e.event), e.position)]),
+          [...ledger].map(([id, e]) => [id, new StoredEvent(e.event, e.position)]),
         );
         const load = (events: readonly LoggedEvent[]) =>
           events.forEach((e) => {
             if (e instanceof StoredEvent && !e.isLoaded) e.load(ledger.get(e.id)!.event);
           });
-        load(retractionsOf(stored));
         const planned = plan(province, stored, gazetteer);
         const needed = new Set(planned.districts.flatMap((d) => d.events));
         load([...needed]);

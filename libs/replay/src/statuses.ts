@@ -10,7 +10,8 @@
  * What the status of district D reads (libs/domain/src/status.ts, DESIGN.md "Status of a
  * district"), and so what D is given:
  * - withdrawn claims and the retractions themselves are left out: the withdrawn set is computed
- *   once, over the whole province, with the domain's `retractedClaimIds`;
+ *   once, over the whole province, with the domain's `retractedClaimIds` (given stand-ins made
+ *   of the facts it reads: see `retractionsOf`);
  * - per claimant, its position is its run: its latest assertions covering D (the district or its
  *   province), newest first by `observedAt`, then the district-level one, then the later log
  *   position, up to the first that says something else (another kind or actor). D gets the run,
@@ -23,6 +24,7 @@
  * when the statuses are computed.
  */
 import {
+  ClaimEvent,
   compareLogPosition,
   DistrictStatus,
   districtStatus,
@@ -74,8 +76,6 @@ function push<K>(map: Map<K, Item[]>, key: K, item: Item): void {
 export interface ProvincePlan {
   readonly province: string;
   readonly districts: readonly { readonly pcode: string; readonly events: LoggedEvent[] }[];
-  /** The retractions and their targets: what decides which claims are withdrawn. */
-  readonly retractions: readonly LoggedEvent[];
 }
 
 /**
@@ -102,8 +102,7 @@ export function statusesOf(plan: ProvincePlan): ProvinceStatus[] {
 
 /**
  * What the statuses of the province's districts (or of `only` those) depend on, read from the
- * facts of the events only: the retractions and their targets are returned apart, so that the
- * caller loads them (and nothing else) before this is called. Call `retractionsOf` first.
+ * facts of the events only (none is decoded or loaded here).
  */
 export function plan(
   province: string,
@@ -114,11 +113,10 @@ export function plan(
   const districts = gazetteer
     .districtsCoveredBy(province)
     .filter((pcode) => only === undefined || only.has(pcode));
-  const retractions = retractionsOf(ledger);
-  if (ledger.size === 0 || districts.length === 0) return { province, districts: [], retractions };
+  if (ledger.size === 0 || districts.length === 0) return { province, districts: [] };
 
   // Withdrawn claims, by the domain's rule: it reads only the retractions and their targets.
-  const retracted = retractedClaimIds(retractions);
+  const retracted = retractedClaimIds(retractionsOf(ledger));
   const items: Item[] = [];
   for (const logged of ledger.values())
     items.push({ logged, facts: factsOfLogged(logged), seq: items.length });
@@ -190,18 +188,34 @@ export function plan(
     const events = [...kept].sort((x, y) => x.seq - y.seq).map((item) => item.logged);
     return { pcode, events };
   });
-  return { province, districts: planned, retractions };
+  return { province, districts: planned };
 }
 
-/** The retractions of a ledger and the claims they target (to load before `plan`). */
-export function retractionsOf(ledger: ReadonlyMap<string, LoggedEvent>): LoggedEvent[] {
-  const found = new Set<LoggedEvent>();
+/**
+ * The retractions of a ledger and the claims they target, as stand-ins for `retractedClaimIds`:
+ * made of the facts it reads (id, type, claimant, target id), so that nothing is loaded for it.
+ * (statuses.spec.ts checks the result against the domain over whole events.)
+ */
+function retractionsOf(ledger: ReadonlyMap<string, LoggedEvent>): LoggedEvent[] {
+  const found = new Map<string, Facts>();
   for (const logged of ledger.values()) {
     const facts = factsOfLogged(logged);
     if (!isRetraction(facts.type)) continue;
-    found.add(logged);
+    found.set(facts.id, facts);
     const target = facts.targetId === undefined ? undefined : ledger.get(facts.targetId);
-    if (target) found.add(target);
+    if (target) found.set(facts.targetId!, factsOfLogged(target));
   }
-  return [...found];
+  return [...found.values()].map(standIn);
 }
+
+const NOWHERE = { partition: -1, offset: -1 };
+
+const standIn = (facts: Facts): LoggedEvent => ({
+  event: {
+    id: facts.id,
+    type: facts.type,
+    claimant: facts.claimant,
+    data: { target: { claimId: facts.targetId } },
+  } as unknown as ClaimEvent,
+  position: NOWHERE,
+});

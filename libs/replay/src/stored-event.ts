@@ -41,35 +41,10 @@ export class Interner {
   }
 }
 
-export function factsOf(event: ClaimEvent, intern?: Interner): Facts {
-  const keep = <T extends string | null | undefined>(v: T): T => (intern ? intern.get(v) : v);
-  let kind: string | undefined;
-  let actor: string | null | undefined;
-  let targetId: string | undefined;
-  let targetClaimant: string | undefined;
-  let targetPlace: string | undefined;
-  if (event.type === 'claim.asserted') {
-    kind = event.data.kind;
-    actor = event.data.actor;
-  } else if ('claimId' in event.data.target) targetId = event.data.target.claimId;
-  else {
-    targetClaimant = event.data.target.claimant;
-    targetPlace = event.data.target.place;
-  }
-  return {
-    id: event.id,
-    type: event.type,
-    claimant: keep(event.claimant),
-    place: keep(event.place.pcode),
-    specific: event.place.level === 'district' ? 1 : 0,
-    at: Date.parse(event.observedAt),
-    kind: keep(kind),
-    actor: keep(actor),
-    targetId,
-    targetClaimant: keep(targetClaimant),
-    targetPlace: keep(targetPlace),
-  };
-}
+/** The facts of an event (a stored event not placed in the log). */
+export const factsOf = (event: ClaimEvent): Facts => new StoredEvent(event, NOWHERE);
+
+const NOWHERE: LogPosition = { partition: -1, offset: -1 };
 
 /**
  * An event of the log kept as its facts. `event` is there only once loaded (`load`), until
@@ -82,28 +57,33 @@ export class StoredEvent implements LoggedEvent, Facts {
   readonly place: string;
   readonly specific: number;
   readonly at: number;
-  readonly kind: string | undefined;
-  readonly actor: string | null | undefined;
-  readonly targetId: string | undefined;
-  readonly targetClaimant: string | undefined;
-  readonly targetPlace: string | undefined;
+  readonly kind: string | undefined = undefined;
+  readonly actor: string | null | undefined = undefined;
+  readonly targetId: string | undefined = undefined;
+  readonly targetClaimant: string | undefined = undefined;
+  readonly targetPlace: string | undefined = undefined;
   private loaded: ClaimEvent | undefined;
 
   constructor(
-    facts: Facts,
+    event: ClaimEvent,
     readonly position: LogPosition,
+    intern?: Interner,
   ) {
-    this.id = facts.id;
-    this.type = facts.type;
-    this.claimant = facts.claimant;
-    this.place = facts.place;
-    this.specific = facts.specific;
-    this.at = facts.at;
-    this.kind = facts.kind;
-    this.actor = facts.actor;
-    this.targetId = facts.targetId;
-    this.targetClaimant = facts.targetClaimant;
-    this.targetPlace = facts.targetPlace;
+    const keep = <T extends string | null | undefined>(v: T): T => (intern ? intern.get(v) : v);
+    this.id = event.id;
+    this.type = event.type;
+    this.claimant = keep(event.claimant);
+    this.place = keep(event.place.pcode);
+    this.specific = event.place.level === 'district' ? 1 : 0;
+    this.at = Date.parse(event.observedAt);
+    if (event.type === 'claim.asserted') {
+      this.kind = keep(event.data.kind);
+      this.actor = keep(event.data.actor);
+    } else if ('claimId' in event.data.target) this.targetId = event.data.target.claimId;
+    else {
+      this.targetClaimant = keep(event.data.target.claimant);
+      this.targetPlace = keep(event.data.target.place);
+    }
   }
 
   get event(): ClaimEvent {

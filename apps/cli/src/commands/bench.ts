@@ -548,7 +548,15 @@ function printSummary(
   // by where the main thread was (Postgres ingests the COPY meanwhile, in its own process).
   const setup = Math.max(
     0,
-    t.total - t.read - t.copyDrain - t.status - t.statusWrite - t.indexWait - t.switch - t.drop,
+    t.total -
+      t.read -
+      t.copyDrain -
+      t.status -
+      t.statusLoad -
+      t.statusWrite -
+      t.indexWait -
+      t.switch -
+      t.drop,
   );
   const phases: [string, number][] = [
     ['setup (version schema, offsets)', setup],
@@ -563,6 +571,7 @@ function printSummary(
       Math.max(0, t.handler - t.decode - t.fold - t.copyEncode - t.copyWait),
     ],
     ['COPY: waiting for the last rows to be stored', t.copyDrain],
+    ['reading back the events statuses depend on (meanwhile: index build)', t.statusLoad],
     ['status computation (meanwhile: index build)', t.status],
     ['status + checkpoint writes (meanwhile: index build)', t.statusWrite],
     ['waiting for the index build', t.indexWait],
