@@ -88,14 +88,30 @@ export class ReadModelWriter {
     updatedAt: string,
   ): Promise<void> {
     if (statuses.length === 0) return;
+    // One JSON document, not a jsonb[] parameter: Postgres parses array literals of large
+    // documents slowly (about three times slower here, for the statuses of a whole log).
     await this.client.query(
       `INSERT INTO ${this.schema}.district_status (pcode, province, status, controller, verification, positions, rules, updated_at)
-       SELECT s->>'pcode', s->>'province', s->>'status', s->>'controller', s->>'verification', s->'positions', s->'rules', $2
-         FROM unnest($1::jsonb[]) AS s
+       SELECT s.pcode, s.province, s.status, s.controller, s.verification, s.positions, s.rules, $2
+         FROM jsonb_to_recordset($1::jsonb) AS s(pcode text, province text, status text,
+           controller text, verification text, positions jsonb, rules jsonb)
        ON CONFLICT (pcode) DO UPDATE SET status = EXCLUDED.status, controller = EXCLUDED.controller,
          verification = EXCLUDED.verification, positions = EXCLUDED.positions, rules = EXCLUDED.rules,
          updated_at = EXCLUDED.updated_at`,
-      [statuses.map((s) => JSON.stringify(s)), updatedAt],
+      [
+        JSON.stringify(
+          statuses.map((s) => ({
+            pcode: s.pcode,
+            province: s.province,
+            status: s.status,
+            controller: s.controller,
+            verification: s.verification,
+            positions: s.positions,
+            rules: s.rules,
+          })),
+        ),
+        updatedAt,
+      ],
     );
     await this.client.query(
       `DELETE FROM ${this.schema}.positions WHERE district = ANY($1::text[])`,

@@ -7,7 +7,6 @@ import { ClaimEvent, CURRENT_SCHEMA, DistrictStatus, LogPosition } from '@sitrep
 import { PoolClient } from 'pg';
 import { from as copyFrom, CopyStreamQuery } from 'pg-copy-streams';
 
-const SPECIAL = /[\\\t\n\r]/;
 const SPECIALS = /[\\\t\n\r]/g;
 const ESCAPES: Readonly<Record<string, string>> = {
   '\\': '\\\\',
@@ -20,7 +19,13 @@ const ESCAPES: Readonly<Record<string, string>> = {
 export function copyField(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value === 'number') return String(value);
-  return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPES[c]!) : value;
+  // Four native searches beat one regular expression on long values (event bodies).
+  const plain =
+    value.indexOf('\\') < 0 &&
+    value.indexOf('\t') < 0 &&
+    value.indexOf('\n') < 0 &&
+    value.indexOf('\r') < 0;
+  return plain ? value : value.replace(SPECIALS, (c) => ESCAPES[c]!);
 }
 
 /** A Postgres array literal of text values (each quoted), for a COPY field. */

@@ -7,6 +7,13 @@
  * for its duration, compares order-independent checksums of both versions at the same log
  * positions, and makes the new version live. The old version is dropped afterwards (or kept).
  *
+ * The bulk phase is built for speed (BENCHMARKS.md): one COPY stream stays open while the log is
+ * read, so Postgres stores rows while the next batches are decoded; the events table's primary key
+ * and its target index are built after the load (read-model.sql's deferrable indexes), during the
+ * status computation; the message text is the stored body when decoding changed nothing; events
+ * are kept in memory as their facts only (stored-event.ts), and the few that the statuses depend
+ * on (statuses.ts) are read back from the events table at the end.
+ *
  * Scoped replay (one province): re-derives that province's events and districts from the log up to
  * the live checkpoints and replaces them in the live version, in one transaction.
  *
@@ -107,7 +114,7 @@ export interface ReplayTimings {
   copyDrain: number;
   /** Computing the status of every district. */
   status: number;
-  /** Reading back the events the statuses depend on. */
+  /** Waiting for the events the statuses depend on to be read back. */
   statusLoad: number;
   /** Writing statuses, positions, dead letters and checkpoints. */
   statusWrite: number;
@@ -775,11 +782,21 @@ class ReplayRun {
       this.timings.status += performance.now() - started;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await this.load(plans.flatMap((p) => p.districts.flatMap((d) => d.events)));
+    // Load a province's events while the statuses of the one before are computed.
+    const loadFor = (p: ProvincePlan | undefined) => {
+      const loading = p ? this.load(p.districts.flatMap((d) => d.events)) : Promise.resolve();
+      loading.catch(() => undefined);
+      return loading;
+    };
     const statuses: ProvinceStatus[] = [];
-    for (const p of plans) {
-      const started = performance.now();
-      for (const status of statusesOf(p)) statuses.push(status);
+    let loading = loadFor(plans[0]);
+    for (let i = 0; i < plans.length; i++) {
+      let started = performance.now();
+      await loading;
+      this.timings.statusLoad += performance.now() - started;
+      loading = loadFor(plans[i + 1]);
+      started = performance.now();
+      for (const status of statusesOf(plans[i]!)) statuses.push(status);
       this.timings.status += performance.now() - started;
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -796,7 +813,6 @@ class ReplayRun {
       if (e instanceof StoredEvent && !e.isLoaded)
         wanted.set(`${e.position.partition}:${e.position.offset}`, e);
     if (wanted.size === 0) return;
-    const started = performance.now();
     // In log order: the rows were loaded in about that order, so the reads are near each other.
     const all = [...wanted.values()].sort((a, b) => compareLogPosition(a.position, b.position));
     for (let i = 0; i < all.length; i += 100_000) {
@@ -825,7 +841,6 @@ class ReplayRun {
     const missing = all.filter((e) => !e.isLoaded);
     if (missing.length > 0)
       throw new Error(`${missing.length} events are missing from ${this.schema}.events`);
-    this.timings.statusLoad += performance.now() - started;
   }
 
   /** Forget the events loaded so far: the ledgers stay compact. */

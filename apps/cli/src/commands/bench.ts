@@ -33,6 +33,7 @@ import {
   ReplayTimings,
 } from '@sitrep/replay';
 import { Kafka, Partitioners, PartitionMetadata } from 'kafkajs';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -50,6 +51,7 @@ const USAGE =
 
 export async function runBench(args: string[]): Promise<void> {
   const [what, ...rest] = args;
+  if (what === REPLAY_CHILD) return replayChild(rest);
   if (what !== 'replay') throw new Error(USAGE);
   const { values } = parseArgs({
     args: rest,
@@ -129,7 +131,6 @@ async function benchReplay(options: BenchOptions): Promise<void> {
     `bench ${tag}: topic ${topics.claims} (${options.partitions} partitions), database ${url.pathname.slice(1)}`,
   );
 
-  let pool: Pool | undefined;
   try {
     // 1. The log.
     const saved = join(tmpdir(), `sitrep-bench-${options.reuse ?? tag}.json`);
@@ -144,19 +145,15 @@ async function benchReplay(options: BenchOptions): Promise<void> {
       `produced ${produced.messages.toLocaleString('en')} messages (${mib(produced.bytes)}) in ${produced.seconds.toFixed(1)} s: ${rate(produced.messages / produced.seconds)} msg/s`,
     );
 
-    // 2. The replay, into a database of its own.
-    await ensureDatabase(databaseUrl);
-    pool = createPool(databaseUrl, 8);
-    await migrate(pool);
-    const replay = await runReplay(pool, kafka, topics, gazetteer, options, logger);
-    log(
-      `replayed: ${rate(replay.eventsPerSecond)} events/s, read phase ${replay.readSeconds.toFixed(2)} s`,
-    );
-
-    // 3. Is the rebuilt read model right?
-    const verification = options.verify
-      ? await verify(pool, gazetteer, produced.eventsChecksum)
-      : undefined;
+    // 2. The replay, into a database of its own, in a process of its own (as `npm run replay`
+    //    runs: the generator's memory does not weigh on it), and 3. is the result right?
+    const { replay, verification } = await replayInChild({
+      prefix: `bench.${options.reuse ?? tag}.`,
+      databaseUrl,
+      partitions: options.partitions,
+      expectedEvents: options.verify ? produced.eventsChecksum : undefined,
+      profile: options.profile,
+    });
 
     // 4. Kafka's own consumer on the same topic.
     let perf: ConsumerPerfResult | undefined;
@@ -174,7 +171,6 @@ async function benchReplay(options: BenchOptions): Promise<void> {
     // 5. Summary.
     printSummary(options, produced, replay, verification, perf);
   } finally {
-    await pool?.end().catch(() => undefined);
     if (options.keep) {
       log(
         `kept (reuse with --reuse ${options.reuse ?? tag}): topic ${topics.claims}, database ${databaseUrl}`,
@@ -297,6 +293,80 @@ async function produceLog(
 
 // ---- 2. the replay --------------------------------------------------------------------------
 
+/** The hidden subcommand that runs the replay (and the verification) in a child process. */
+const REPLAY_CHILD = '_replay';
+const RESULT = 'BENCH-RESULT ';
+
+interface ChildOptions {
+  readonly prefix: string;
+  readonly databaseUrl: string;
+  readonly partitions: number;
+  /** The events checksum the generator expects; no verification without it. */
+  readonly expectedEvents: string | undefined;
+  readonly profile: string | undefined;
+}
+
+/** Run the replay in a fresh Node process with the same flags, and read its figures. */
+async function replayInChild(
+  options: ChildOptions,
+): Promise<{ replay: ReplayFigures; verification: Verification | undefined }> {
+  const script = process.argv[1]!;
+  const args = [
+    ...process.execArgv,
+    script,
+    'bench',
+    REPLAY_CHILD,
+    '--options',
+    JSON.stringify(options),
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  const line = stdout.split('\n').find((l) => l.startsWith(RESULT));
+  if (code !== 0 || !line)
+    throw new Error(`the replay process failed (exit ${code}):\n${stdout.trim()}`);
+  return JSON.parse(line.slice(RESULT.length)) as {
+    replay: ReplayFigures;
+    verification: Verification | undefined;
+  };
+}
+
+/** The child's side: migrate the bench database, replay, verify, print the figures. */
+async function replayChild(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { options: { type: 'string' } }, strict: true });
+  const options = JSON.parse(values.options ?? '{}') as ChildOptions;
+  const config = loadConfig();
+  const logger = new JsonLogger('bench', config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const gazetteer = loadGazetteer();
+  await ensureDatabase(options.databaseUrl);
+  const pool = createPool(options.databaseUrl, 8);
+  try {
+    await migrate(pool);
+    const replay = await runReplay(
+      pool,
+      createKafka(config, 'sitrep-bench-replay', logger),
+      topicsFor(options.prefix),
+      gazetteer,
+      options,
+      logger,
+    );
+    log(
+      `replayed: ${rate(replay.eventsPerSecond)} events/s, read phase ${replay.readSeconds.toFixed(2)} s`,
+    );
+    const verification =
+      options.expectedEvents === undefined
+        ? undefined
+        : await verify(pool, gazetteer, options.expectedEvents);
+    process.stdout.write(`${RESULT}${JSON.stringify({ replay, verification })}\n`);
+  } finally {
+    await pool.end();
+  }
+}
+
 interface ReplayFigures {
   readonly state: string;
   readonly error: string | null;
@@ -319,7 +389,7 @@ async function runReplay(
   kafka: Kafka,
   topics: ReturnType<typeof topicsFor>,
   gazetteer: Gazetteer,
-  options: BenchOptions,
+  options: Pick<ChildOptions, 'partitions' | 'profile'>,
   logger: JsonLogger,
 ): Promise<ReplayFigures> {
   const timings = emptyReplayTimings();
@@ -571,7 +641,7 @@ function printSummary(
       Math.max(0, t.handler - t.decode - t.fold - t.copyEncode - t.copyWait),
     ],
     ['COPY: waiting for the last rows to be stored', t.copyDrain],
-    ['reading back the events statuses depend on (meanwhile: index build)', t.statusLoad],
+    ['waiting for the events statuses depend on (read back; meanwhile: index build)', t.statusLoad],
     ['status computation (meanwhile: index build)', t.status],
     ['status + checkpoint writes (meanwhile: index build)', t.statusWrite],
     ['waiting for the index build', t.indexWait],
