@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { ClaimRef, explainDistrict, Gazetteer, visibleAt } from '@sitrep/domain';
+import { ClaimRef, explainDistrict, Gazetteer } from '@sitrep/domain';
 import { CLOCK, Clock, GAZETTEER, TOPICS, Topics } from '@sitrep/platform';
 import { Readable } from 'node:stream';
 import { districtOr404, ReadAt } from '../queries/districts.queries';
@@ -47,17 +47,8 @@ export class ExplainDistrictHandler implements IQueryHandler<ExplainDistrictQuer
   async execute({ pcode, at }: ExplainDistrictQuery) {
     const district = districtOr404(this.gazetteer, pcode);
     const province = this.gazetteer.place(district.province)!;
-    // On the observed axis a retraction applies whatever its own observedAt (DECISIONS.md), so
-    // the clock filter is applied here, by the domain, rather than in SQL.
-    const events = visibleAt(
-      await this.reader.events(
-        [district.province],
-        at.axis === 'recorded' ? at.asOf : undefined,
-        at.axis,
-      ),
-      at.asOf,
-      at.axis,
-    );
+    // The reader applies the axis rules of DECISIONS.md (retractions always count when observed).
+    const events = await this.reader.events([district.province], at.asOf, at.axis);
     const x = explainDistrict({ pcode, province: district.province }, events);
 
     const claim = <T extends ClaimRef>(c: T) => ({
