@@ -7,6 +7,7 @@ const shared = {
   moduleNameMapper: {
     '^@sitrep/domain(.*)$': '<rootDir>/libs/domain/src$1',
     '^@sitrep/platform(.*)$': '<rootDir>/libs/platform/src$1',
+    '^@sitrep/projection(.*)$': '<rootDir>/libs/projection/src$1',
     '^@sitrep/replay(.*)$': '<rootDir>/libs/replay/src$1',
   },
 };

@@ -1,5 +1,5 @@
 /** The place registry: provinces (ADM1) and districts (ADM2) by OCHA p-code, with other spellings. */
-import { PlaceLevel } from './events';
+import { ClaimEvent, PlaceLevel } from './events';
 
 export interface ProvinceRecord {
   readonly pcode: string;
@@ -77,4 +77,14 @@ export class Gazetteer {
   allPlaces(): IterableIterator<Place> {
     return this.places.values();
   }
+}
+
+/** Why an event cannot be placed on any district of the gazetteer, if it cannot. */
+export function placeProblem(event: ClaimEvent, gazetteer: Gazetteer): string | undefined {
+  const place = gazetteer.place(event.place.pcode);
+  if (!place) return `unknown place ${event.place.pcode}`;
+  if (place.province !== event.place.province) {
+    return `place ${event.place.pcode} is not in province ${event.place.province}`;
+  }
+  return undefined;
 }

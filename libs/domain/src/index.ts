@@ -3,5 +3,6 @@ export * from './codec';
 export * from './gazetteer';
 export * from './places';
 export * from './status';
-export * from './ledger';
+export * from './history';
 export * from './explain';
+export * from './projection';

@@ -46,7 +46,8 @@ export interface Evidence {
   readonly blanket: boolean;
 }
 
-export interface Position {
+/** A claimant's position on a district (rules 1–3), without the provenance of its claims. */
+export interface PositionCore {
   readonly claimant: string;
   readonly kind: AssertionKind;
   readonly actor: string | null;
@@ -57,11 +58,17 @@ export interface Position {
   readonly claimIds: readonly string[];
   readonly disputed: boolean;
   readonly disputedBy: readonly string[];
+  /** The disputes that count, in log order. */
   readonly disputes: readonly Evidence[];
   readonly corroboratedBy: readonly { readonly claimant: string; readonly degree: Degree }[];
+  /** The corroborations that count, in log order. */
   readonly corroborations: readonly (Evidence & { readonly degree: Degree })[];
-  readonly provenance: readonly Provenance[];
+  /** Where the newest claim of the run sits in the log. */
   readonly logPosition: LogPosition;
+}
+
+export interface Position extends PositionCore {
+  readonly provenance: readonly Provenance[];
 }
 
 /** Names of the rules of DESIGN.md that decide a status, a controller and a verification. */
@@ -79,17 +86,21 @@ export type ControllerRule =
 export type VerificationRule =
   'full-corroboration' | 'partial-corroboration' | 'no-corroboration' | 'no-controller';
 
-export interface DistrictStatus {
-  readonly pcode: string;
+/** What rules 4–6 decide from a district's positions. */
+export interface StatusDecision {
   readonly status: DistrictStatusName;
   readonly controller: string | null;
   readonly verification: Verification;
-  readonly positions: readonly Position[];
   readonly rules: {
     readonly status: StatusRule;
     readonly controller: ControllerRule;
     readonly verification: VerificationRule;
   };
+}
+
+export interface DistrictStatus extends StatusDecision {
+  readonly pcode: string;
+  readonly positions: readonly Position[];
 }
 
 const time = (iso: string): number => Date.parse(iso);
@@ -215,7 +226,7 @@ export function districtStatus(
       positionOf(claimant, assertions.sort(newestFirst), district, disputes, corroborations),
     )
     .sort((a, b) => a.claimant.localeCompare(b.claimant));
-  return decide(district.pcode, positions);
+  return { pcode: district.pcode, ...decide(positions), positions };
 }
 
 function positionOf(
@@ -296,64 +307,92 @@ function positionOf(
   };
 }
 
-/** Later position first: by the observedAt of its newest claim, then by log position. */
-function latestFirst(a: Position, b: Position): number {
-  return (
-    time(b.observedAt) - time(a.observedAt) || compareLogPosition(b.logPosition, a.logPosition)
-  );
-}
-
-function decide(pcode: string, positions: readonly Position[]): DistrictStatus {
-  const control = positions.filter((p) => p.kind === 'control');
-  const presence = positions.filter((p) => p.kind === 'presence');
-  const contest = positions.filter((p) => p.kind === 'contest');
-  const controllers = new Set(control.map((p) => p.actor));
-  const presentActors = new Set(presence.map((p) => p.actor));
+/**
+ * Rules 4–6 of DESIGN.md: the status, the controller and its verification, from the positions of
+ * a district (in any order). The one implementation of these rules: the reference
+ * (`districtStatus`) and the projection engine both call it. One pass, no allocation but the
+ * answer: the engine calls it at every change of every district.
+ */
+export function decide(positions: readonly PositionCore[]): StatusDecision {
+  let control = 0;
+  let contest = 0;
+  let controller: string | null | undefined; // the first control position's actor
+  let severalControllers = false;
+  let present: string | null | undefined; // the first presence position's actor
+  let severalPresent = false;
+  let undisputed = 0;
+  for (const p of positions) {
+    if (p.kind === 'control') {
+      control += 1;
+      if (!p.disputed) undisputed += 1;
+      if (controller === undefined) controller = p.actor;
+      else if (p.actor !== controller) severalControllers = true;
+    } else if (p.kind === 'contest') contest += 1;
+    else if (present === undefined) present = p.actor;
+    else if (p.actor !== present) severalPresent = true;
+  }
+  const anyPresence = present !== undefined;
 
   let status: DistrictStatusName;
   let statusRule: StatusRule;
   if (positions.length === 0) [status, statusRule] = ['unclaimed', 'unclaimed/no-positions'];
-  else if (control.length === 0 && contest.length === 0 && presentActors.size === 1)
+  else if (control === 0 && contest === 0 && !severalPresent)
     [status, statusRule] = ['unclaimed', 'unclaimed/presence-of-one-actor'];
-  else if (contest.length > 0) [status, statusRule] = ['contested', 'contested/contest-position'];
-  else if (controllers.size > 1)
+  else if (contest > 0) [status, statusRule] = ['contested', 'contested/contest-position'];
+  else if (severalControllers)
     [status, statusRule] = ['contested', 'contested/several-controllers'];
-  else if (control.length === 0)
+  else if (control === 0)
     [status, statusRule] = ['contested', 'contested/presence-of-several-actors'];
-  else if (presence.some((p) => !controllers.has(p.actor)))
+  else if (anyPresence && (severalPresent || present !== controller))
     [status, statusRule] = ['contested', 'contested/other-actor-present'];
-  else if (control.every((p) => p.disputed))
+  else if (undisputed === 0)
     [status, statusRule] = ['contested', 'contested/every-control-disputed'];
   else [status, statusRule] = ['claimed', 'claimed/one-controller'];
 
-  let controller: string | null = null;
+  let chosen: string | null = null;
   let controllerRule: ControllerRule = 'no-control-position';
-  if (status === 'claimed') [controller, controllerRule] = [control[0]!.actor, 'claimed-actor'];
-  else if (control.length > 0) {
-    const undisputed = control.filter((p) => !p.disputed).sort(latestFirst);
-    if (undisputed.length > 0)
-      [controller, controllerRule] = [undisputed[0]!.actor, 'latest-undisputed-control'];
-    else
-      [controller, controllerRule] = [[...control].sort(latestFirst)[0]!.actor, 'latest-control'];
+  if (status === 'claimed') [chosen, controllerRule] = [controller ?? null, 'claimed-actor'];
+  else if (control > 0) {
+    // The latest control position, among the undisputed ones when there are any.
+    const onlyUndisputed = undisputed > 0;
+    let latest: PositionCore | undefined;
+    let latestAt = 0;
+    for (const p of positions) {
+      if (p.kind !== 'control' || (onlyUndisputed && p.disputed)) continue;
+      const at = time(p.observedAt);
+      if (
+        !latest ||
+        at > latestAt ||
+        (at === latestAt && compareLogPosition(p.logPosition, latest.logPosition) > 0)
+      ) {
+        latest = p;
+        latestAt = at;
+      }
+    }
+    chosen = latest!.actor;
+    controllerRule = onlyUndisputed ? 'latest-undisputed-control' : 'latest-control';
   }
 
   let verification: Verification = 'none';
-  let verificationRule: VerificationRule =
-    controller === null ? 'no-controller' : 'no-corroboration';
-  const degrees = control
-    .filter((p) => p.actor === controller)
-    .flatMap((p) => p.corroborations.map((c) => c.degree));
-  if (degrees.includes('full'))
-    [verification, verificationRule] = ['corroborated', 'full-corroboration'];
-  else if (degrees.includes('partial'))
-    [verification, verificationRule] = ['partial', 'partial-corroboration'];
+  let verificationRule: VerificationRule = chosen === null ? 'no-controller' : 'no-corroboration';
+  if (chosen !== null) {
+    let partial = false;
+    let full = false;
+    for (const p of positions) {
+      if (p.kind !== 'control' || p.actor !== chosen) continue;
+      for (const c of p.corroborations) {
+        if (c.degree === 'full') full = true;
+        else partial = true;
+      }
+    }
+    if (full) [verification, verificationRule] = ['corroborated', 'full-corroboration'];
+    else if (partial) [verification, verificationRule] = ['partial', 'partial-corroboration'];
+  }
 
   return {
-    pcode,
     status,
-    controller,
+    controller: chosen,
     verification,
-    positions,
     rules: { status: statusRule, controller: controllerRule, verification: verificationRule },
   };
 }

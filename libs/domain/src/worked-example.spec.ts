@@ -1,21 +1,14 @@
 /**
  * The worked example of DESIGN.md ("Status of a district"), Baghlan's Andarab valley, step by
- * step: by the status function, by the fold, as a history on both axes, and as of past moments.
+ * step: by the status function, as a history on both axes, and as of past moments. (The
+ * projection engine is held to the same steps in libs/projection.)
  */
 import { LoggedEvent } from './events';
-import {
-  districtHistory,
-  emptyLedger,
-  eventsOf,
-  evolve,
-  ProvinceLedger,
-  statusAsOf,
-} from './ledger';
-import { districtStatus, DistrictStatus, visibleAt } from './status';
+import { districtHistory } from './history';
+import { Axis, DistrictRef, districtStatus, DistrictStatus, visibleAt } from './status';
 import {
   ANDARAB,
   aug,
-  BAGHLAN,
   DEH_SALAH,
   districtRef,
   gazetteer,
@@ -155,50 +148,6 @@ describe('the worked example, by the status function', () => {
       { claimant: 'local-elders', degree: 'full' },
     ]);
     expect(status.positions.find((p) => p.claimant === 'taliban')?.corroboratedBy).toEqual([]);
-  });
-});
-
-describe('the worked example, by the fold (evolve, one batch per report)', () => {
-  const reports = [r1, r2, r3, r4];
-  /** The ledger after folding reports[0..n-1], and the last evolution. */
-  function foldUpTo(n: number) {
-    let ledger: ProvinceLedger = emptyLedger(BAGHLAN);
-    let last = evolve(ledger, [], gazetteer);
-    for (const report of reports.slice(0, n)) {
-      last = evolve(ledger, report, gazetteer);
-      ledger = last.ledger;
-    }
-    return { ledger, last };
-  }
-
-  describe.each(steps.map((step, i) => ({ ...step, n: i + 1 })))(
-    'given $name',
-    ({ n, expected }) => {
-      it('then the batch is applied and the ledger gives DESIGN.md’s statuses', () => {
-        const { ledger, last } = foldUpTo(n);
-        expect(last.applied).toEqual(reports[n - 1]);
-        for (const [pcode, status] of Object.entries(expected)) {
-          expect(summary(districtStatus(districtRef(pcode), eventsOf(ledger)))).toEqual(status);
-        }
-      });
-    },
-  );
-
-  describe('step 5: given r2 is submitted again unchanged (same ids, logged again)', () => {
-    const resubmitted = r2.map((e) => ({ ...e, position: { partition: 0, offset: 10 } }));
-
-    it('then evolve applies nothing, affects no district, and every status stays as it was', () => {
-      const before = foldUpTo(4).ledger;
-      const evolution = evolve(before, resubmitted, gazetteer);
-      expect(evolution.applied).toEqual([]);
-      expect(evolution.affected.size).toBe(0);
-      expect([...evolution.ledger.events.entries()]).toEqual([...before.events.entries()]);
-      for (const pcode of gazetteer.districtsCoveredBy(BAGHLAN)) {
-        expect(districtStatus(districtRef(pcode), eventsOf(evolution.ledger))).toEqual(
-          districtStatus(districtRef(pcode), eventsOf(before)),
-        );
-      }
-    });
   });
 });
 
@@ -387,6 +336,13 @@ describe('the worked example as a history', () => {
     }
   });
 });
+
+const statusAsOf = (
+  district: DistrictRef,
+  events: readonly LoggedEvent[],
+  at: string | undefined,
+  axis: Axis = 'recorded',
+) => districtStatus(district, visibleAt(events, at, axis));
 
 describe('the worked example as of a past moment', () => {
   const asOf = (pcode: string, at: string | undefined, axis: 'recorded' | 'observed') =>

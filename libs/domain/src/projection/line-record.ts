@@ -1,0 +1,222 @@
+/**
+ * A claimant's line as the read model keeps it, compactly: the claims of its run (and, in the
+ * current state, the assertion after it), the disputes and corroborations by id that target them
+ * and the blanket disputes that reach them. A timeline row holds the record of one position
+ * version; the current state holds one per claimant. Reads compute the position from a record
+ * with the same function the engine uses (`positionFromRecord`).
+ */
+import { AssertionKind, Degree, Precision } from '../events';
+import { PositionCore } from '../status';
+import { ClaimantLine } from './claimant-line';
+import { ClaimFacts } from './claim-facts';
+import { DistrictState } from './district-state';
+import { positionOf } from './position-of';
+
+/** An assertion: id, observedAt (ms), district-level (1) or not, partition, offset, kind, actor, precision, and observedAt as written when it is not the ISO form of the milliseconds. */
+export type ClaimRecord = readonly [
+  string,
+  number,
+  0 | 1,
+  number,
+  number,
+  AssertionKind,
+  string | null,
+  Precision,
+  string?,
+];
+/** A dispute (`d`) or corroboration (`c`) by id: id, kind, claimant, target id, partition, offset, degree. */
+export type EvidenceRecord = readonly [string, 'd' | 'c', string, string, number, number, Degree?];
+/** A blanket dispute: id, claimant (the disputer), place, observedAt (ms), partition, offset. */
+export type BlanketRecord = readonly [string, string, string, number, number, number];
+
+export interface LineRecord {
+  readonly claimant: string;
+  /** Newest first. */
+  readonly claims: readonly ClaimRecord[];
+  /** Older live assertions exist beyond `claims` (the current state keeps only the newest). */
+  readonly more?: boolean;
+  readonly evidence?: readonly EvidenceRecord[];
+  readonly blankets?: readonly BlanketRecord[];
+}
+
+const isoOf = (ms: number) => new Date(ms).toISOString();
+
+function claimRecord(c: ClaimFacts): ClaimRecord {
+  const base = [
+    c.id,
+    c.at,
+    c.specific,
+    c.partition,
+    c.offset,
+    c.kind!,
+    c.actor,
+    c.precision!,
+  ] as const;
+  return c.observedAt === isoOf(c.at) ? base : [...base, c.observedAt];
+}
+
+function evidenceRecord(e: ClaimFacts): EvidenceRecord {
+  const kind = e.type === 'claim.disputed' ? 'd' : 'c';
+  const base = [e.id, kind, e.claimant, e.targetId!, e.partition, e.offset] as const;
+  return e.degree === undefined ? base : [...base, e.degree];
+}
+
+const blanketRecord = (b: ClaimFacts): BlanketRecord => [
+  b.id,
+  b.claimant,
+  b.targetPlace!,
+  b.at,
+  b.partition,
+  b.offset,
+];
+
+const facts = (
+  f: Partial<ClaimFacts> & Pick<ClaimFacts, 'id' | 'type' | 'claimant'>,
+): ClaimFacts => ({
+  place: '',
+  province: '',
+  specific: 0,
+  at: 0,
+  observedAt: '',
+  recordedAt: 0,
+  partition: 0,
+  offset: 0,
+  kind: undefined,
+  actor: null,
+  precision: undefined,
+  targetId: undefined,
+  targetClaimant: undefined,
+  targetPlace: undefined,
+  degree: undefined,
+  ...f,
+});
+
+/** The facts of a line's records, for a district. */
+export function claimFromRecord(
+  claimant: string,
+  r: ClaimRecord,
+  district: { pcode: string; province: string },
+): ClaimFacts {
+  return facts({
+    id: r[0],
+    type: 'claim.asserted',
+    claimant,
+    place: r[2] === 1 ? district.pcode : district.province,
+    province: district.province,
+    specific: r[2],
+    at: r[1],
+    observedAt: r[8] ?? isoOf(r[1]),
+    partition: r[3],
+    offset: r[4],
+    kind: r[5],
+    actor: r[6],
+    precision: r[7],
+  });
+}
+
+export function evidenceFromRecord(r: EvidenceRecord): ClaimFacts {
+  return facts({
+    id: r[0],
+    type: r[1] === 'd' ? 'claim.disputed' : 'claim.corroborated',
+    claimant: r[2],
+    targetId: r[3],
+    partition: r[4],
+    offset: r[5],
+    degree: r[6],
+  });
+}
+
+export function blanketFromRecord(disputed: string, r: BlanketRecord): ClaimFacts {
+  return facts({
+    id: r[0],
+    type: 'claim.disputed',
+    claimant: r[1],
+    place: r[2],
+    targetClaimant: disputed,
+    targetPlace: r[2],
+    at: r[3],
+    partition: r[4],
+    offset: r[5],
+  });
+}
+
+/**
+ * The record of a claimant's position as it stands in `state` (a timeline row): its run and the
+ * evidence that counts for it. Null when the claimant holds no position.
+ */
+export function positionRecord(state: DistrictState, claimant: string): LineRecord | null {
+  const run = state.line(claimant)?.run();
+  if (!run || run.length === 0) return null;
+  return recordOf(state, claimant, run, false);
+}
+
+/**
+ * The record of a claimant's line for the current state: its run and the assertion after it
+ * (older ones are left to the store), with the evidence about them.
+ */
+export function lineRecord(state: DistrictState, line: ClaimantLine): LineRecord | null {
+  const run = line.run();
+  if (!run)
+    throw new Error(`the line of ${line.claimant} in ${state.district.pcode} is not settled`);
+  const boundary = line.boundary(run.length);
+  if (run.length === 0) return null;
+  const claims = boundary ? [...run, boundary] : run;
+  return recordOf(state, line.claimant, claims, boundary !== undefined);
+}
+
+function recordOf(
+  state: DistrictState,
+  claimant: string,
+  claims: readonly ClaimFacts[],
+  more: boolean,
+): LineRecord {
+  const evidence: EvidenceRecord[] = [];
+  for (const c of claims)
+    for (const e of state.evidenceFor(c.id))
+      if (e.claimant !== claimant) evidence.push(evidenceRecord(e));
+  const oldest = claims[claims.length - 1]!.at;
+  const blankets = state
+    .blanketsOf(claimant)
+    .filter((b) => b.claimant !== claimant && b.at >= oldest)
+    .map(blanketRecord);
+  return {
+    claimant,
+    claims: claims.map(claimRecord),
+    ...(more && { more }),
+    ...(evidence.length > 0 && { evidence }),
+    ...(blankets.length > 0 && { blankets }),
+  };
+}
+
+/** Put a record's line back into a state (its evidence and blanket disputes too). */
+export function restoreLine(state: DistrictState, record: LineRecord): void {
+  const district = state.district;
+  state.restoreLine(
+    record.claimant,
+    record.claims.map((r) => claimFromRecord(record.claimant, r, district)),
+    record.more ?? false,
+  );
+  for (const e of record.evidence ?? []) state.apply(evidenceFromRecord(e), true, record.claimant);
+  for (const b of record.blankets ?? []) state.apply(blanketFromRecord(record.claimant, b), true);
+}
+
+/** The position a record stands for (reads of the timelines use this). */
+export function positionFromRecord(
+  record: LineRecord,
+  district: { pcode: string; province: string },
+): PositionCore {
+  const run = record.claims.map((r) => claimFromRecord(record.claimant, r, district));
+  const evidence = new Map<string, ClaimFacts[]>();
+  for (const r of record.evidence ?? []) {
+    const e = evidenceFromRecord(r);
+    const list = evidence.get(e.targetId!);
+    if (list) list.push(e);
+    else evidence.set(e.targetId!, [e]);
+  }
+  const blankets = (record.blankets ?? []).map((r) => blanketFromRecord(record.claimant, r));
+  // A record's claims are its run (a timeline row), or its run and the assertion after it.
+  const head = run[0]!;
+  let n = 1;
+  while (n < run.length && run[n]!.kind === head.kind && run[n]!.actor === head.actor) n += 1;
+  return positionOf(record.claimant, run.slice(0, n), evidence, blankets);
+}

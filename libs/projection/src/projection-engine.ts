@@ -1,0 +1,436 @@
+/**
+ * The projection engine: one batch of the claim log (one partition, in log order) → the rows of
+ * the read model. Decode and upcast happened before; here each event is routed to the districts
+ * it bears on, applied to their states, and the states settle into new versions of the timelines:
+ *
+ * - recorded axis: the current state of each touched district, event after event in log order;
+ *   every instant at which a district's document changed becomes a version. It only grows.
+ * - observed axis: from the earliest instant the batch touches in each district, the state just
+ *   before it and every claim observed since are folded again in observed order (a late event
+ *   rewrites the district's observed timeline from its own instant on, and nothing else).
+ *
+ * The same engine serves the live projector, full replays and scoped replays; only the store it
+ * reads and the sink its effects go to differ (projection-store.ts, projection-effects.ts).
+ */
+import {
+  ClaimFacts,
+  DistrictRouter,
+  DistrictState,
+  factsOf,
+  Gazetteer,
+  inLogOrder,
+  isAssertion,
+  isRetraction,
+  LineNeed,
+  LoggedEvent,
+  positionRecord,
+  WithdrawalFlip,
+  Withdrawals,
+} from '@sitrep/domain';
+import {
+  AppliedEvent,
+  BatchEffects,
+  ContinuedInstant,
+  ObservedRewrite,
+  PositionVersion,
+  StatusVersion,
+  Timeline,
+} from './projection-effects';
+import { OlderAssertions, ProjectionStore } from './projection-store';
+
+export interface ProjectionOptions {
+  /**
+   * `each-batch` (the live projector) rewrites observed timelines as batches come; `deferred`
+   * (a bulk replay) leaves them to `observedTimeline`, once every event is in.
+   */
+  readonly observed: 'each-batch' | 'deferred';
+  /** How many older assertions a partial line loads at a time. */
+  readonly olderPage?: number;
+}
+
+interface Arrived {
+  readonly facts: ClaimFacts;
+  readonly withdrawn: boolean;
+  readonly flips: readonly WithdrawalFlip[];
+}
+
+const MAX_ATTEMPTS = 64;
+
+export class ProjectionEngine {
+  readonly router: DistrictRouter;
+
+  constructor(
+    readonly gazetteer: Gazetteer,
+    private readonly options: ProjectionOptions,
+  ) {
+    this.router = new DistrictRouter(gazetteer);
+  }
+
+  /**
+   * Project a batch of one partition's events (decoded, in log order). `clock` is the partition's
+   * recorded clock before the batch (0 at the start of the log).
+   */
+  async project(
+    store: ProjectionStore,
+    batch: readonly LoggedEvent[],
+    clock: number,
+  ): Promise<BatchEffects> {
+    // The first of each claim id, not applied before.
+    const seen = new Set<string>();
+    const unique: LoggedEvent[] = [];
+    for (const logged of batch) {
+      if (seen.has(logged.event.id)) continue;
+      seen.add(logged.event.id);
+      unique.push(logged);
+    }
+    const applied = await store.applied([...seen]);
+    const fresh: { logged: LoggedEvent; facts: ClaimFacts }[] = [];
+    const before = clock;
+    for (const logged of unique) {
+      if (applied.has(logged.event.id)) continue;
+      clock = Math.max(clock, Date.parse(logged.event.recordedAt));
+      fresh.push({ logged, facts: factsOf(logged, clock) });
+    }
+    const duplicates = batch.length - fresh.length;
+
+    const context = await this.context(
+      store,
+      fresh.map((f) => f.facts),
+    );
+    const arrivals: Arrived[] = fresh.map(({ facts }) => ({
+      facts,
+      ...context.withdrawals.arrive(facts),
+    }));
+
+    const recorded = await this.recorded(store, arrivals, context, before);
+    const observed =
+      this.options.observed === 'each-batch' ? await this.observed(store, arrivals, context) : [];
+
+    const events: AppliedEvent[] = fresh.map(({ logged, facts }) => ({
+      logged,
+      facts,
+      withdrawn: context.withdrawals.isWithdrawn(facts.id),
+    }));
+    const batchIds = new Set(fresh.map((f) => f.facts.id));
+    const standings = [...context.stored]
+      .filter(([id]) => !batchIds.has(id))
+      .map(([id, was]) => ({ id, withdrawn: context.withdrawals.isWithdrawn(id), was }))
+      .filter((s) => s.withdrawn !== s.was)
+      .map(({ id, withdrawn }) => ({ id, withdrawn }));
+
+    return {
+      applied: events,
+      duplicates,
+      standings,
+      states: recorded.states,
+      recorded: recorded.timeline,
+      observed,
+      clock,
+    };
+  }
+
+  /**
+   * The observed timeline of a district from the start, from every live claim bearing on it (a
+   * bulk replay calls this once per district, after the log is read).
+   */
+  async observedTimeline(store: ProjectionStore, district: string): Promise<Timeline> {
+    const place = this.gazetteer.place(district)!;
+    const state = new DistrictState({ pcode: district, province: place.province });
+    const claims = await store.observedFrom(district, -Infinity);
+    return this.fold(state, claims, [], new Map(claims.map((c) => [c.id, c])));
+  }
+
+  // ---- what the batch needs to know ------------------------------------------------------
+
+  /**
+   * The claims the batch targets, the retractions that target them or the batch's claims, and
+   * the evidence already applied that targets the batch's claims.
+   */
+  private async context(store: ProjectionStore, fresh: readonly ClaimFacts[]) {
+    const withdrawals = new Withdrawals();
+    /** Standing before the batch of every stored claim it looked at. */
+    const stored = new Map<string, boolean>();
+    const know = (claims: readonly { facts: ClaimFacts; withdrawn: boolean }[]) => {
+      for (const c of claims) {
+        withdrawals.know(c.facts, c.withdrawn);
+        stored.set(c.facts.id, c.withdrawn);
+      }
+    };
+    const inBatch = new Set(fresh.map((f) => f.id));
+    const wanted = (ids: Iterable<string | undefined>) =>
+      [...new Set(ids)].filter(
+        (id): id is string => id !== undefined && !inBatch.has(id) && !stored.has(id),
+      );
+    const targets = await store.claims(wanted(fresh.map((f) => f.targetId)));
+    know(targets);
+    // The targets' own targets: a curator may withdraw a claimant's retraction (and so give back
+    // what it withdrew) or a dispute or corroboration (whose target's claimant's position changes).
+    know(await store.claims(wanted(targets.map((t) => t.facts.targetId))));
+    const targeting = await store.targeting([...inBatch, ...stored.keys()]);
+    for (const t of targeting) {
+      if (!isRetraction(t.facts)) continue;
+      withdrawals.knowRetraction(t.facts, t.withdrawn);
+      if (!stored.has(t.facts.id)) stored.set(t.facts.id, t.withdrawn);
+    }
+    return { withdrawals, stored, targeting };
+  }
+
+  private targetClaimant(withdrawals: Withdrawals, claim: ClaimFacts): string | undefined {
+    return claim.targetId === undefined ? undefined : withdrawals.claim(claim.targetId)?.claimant;
+  }
+
+  private routeOf(withdrawals: Withdrawals, claim: ClaimFacts): readonly string[] {
+    const target = claim.targetId === undefined ? undefined : withdrawals.claim(claim.targetId);
+    return this.router.route(claim, target);
+  }
+
+  // ---- recorded axis ---------------------------------------------------------------------
+
+  private async recorded(
+    store: ProjectionStore,
+    arrivals: readonly Arrived[],
+    context: Awaited<ReturnType<ProjectionEngine['context']>>,
+    clock: number,
+  ): Promise<{ states: DistrictState[]; timeline: BatchEffects['recorded'] }> {
+    const { withdrawals } = context;
+    const routes = arrivals.map((a) => ({
+      own: this.routeOf(withdrawals, a.facts),
+      flips: a.flips.map((f) => this.routeOf(withdrawals, f.claim)),
+    }));
+    const touched = new Set<string>();
+    for (const r of routes) {
+      for (const d of r.own) touched.add(d);
+      for (const f of r.flips) for (const d of f) touched.add(d);
+    }
+    const districts = [...touched];
+    const arriving = store.complete ? undefined : await this.arriving(store, arrivals, context);
+    const older = new Map<string, OlderAssertions[]>();
+
+    for (let attempt = 1; ; attempt++) {
+      const states = await store.current(districts);
+      arriving?.(states);
+      for (const [key, pages] of older) {
+        const [district, claimant] = key.split('\u0000') as [string, string];
+        for (const page of pages)
+          states
+            .get(district)!
+            .extendLine(claimant, page.claims, page.more, page.evidence, page.blankets);
+      }
+      const { timeline, needs } = this.foldRecorded(states, arrivals, routes, withdrawals, clock);
+      if (needs.length === 0) return { states: districts.map((d) => states.get(d)!), timeline };
+      if (store.complete || attempt >= MAX_ATTEMPTS)
+        throw new Error(`the projection could not load what ${needs.length} lines need`);
+      for (const need of needs) {
+        const key = `${need.district}\u0000${need.claimant}`;
+        const pages = older.get(key) ?? [];
+        const below = pages.at(-1)?.claims.at(-1) ?? need.below;
+        pages.push(await store.older({ ...need, below }, this.options.olderPage ?? 64));
+        older.set(key, pages);
+      }
+    }
+  }
+
+  /**
+   * What a partial state needs before claims arrive in it: the evidence applied earlier that
+   * targets them (a claim may be targeted, within its report, by a claim logged before it) and
+   * the blanket disputes that reach them, as a step to take on fresh states.
+   */
+  private async arriving(
+    store: ProjectionStore,
+    arrivals: readonly Arrived[],
+    context: Awaited<ReturnType<ProjectionEngine['context']>>,
+  ): Promise<(states: Map<string, DistrictState>) => void> {
+    const { withdrawals } = context;
+    const assertions: ClaimFacts[] = [];
+    for (const a of arrivals) {
+      if (isAssertion(a.facts)) assertions.push(a.facts);
+      for (const f of a.flips) if (!f.withdrawn && isAssertion(f.claim)) assertions.push(f.claim);
+    }
+    const ids = new Set(assertions.map((a) => a.id));
+    const evidence = context.targeting.filter(
+      (t) => !t.withdrawn && !isRetraction(t.facts) && ids.has(t.facts.targetId!),
+    );
+    const reaching = assertions.flatMap((claim) =>
+      this.router.districtsOf(claim.place).map((district) => ({ district, claim })),
+    );
+    const blankets = await store.blanketsReaching(reaching);
+    return (states) => {
+      for (const e of evidence) {
+        const target = withdrawals.claim(e.facts.targetId!);
+        for (const d of this.routeOf(withdrawals, e.facts))
+          states.get(d)?.apply(e.facts, true, target?.claimant);
+      }
+      for (const b of blankets)
+        for (const d of this.router.districtsOf(b.targetPlace!)) states.get(d)?.apply(b, true);
+    };
+  }
+
+  private foldRecorded(
+    states: Map<string, DistrictState>,
+    arrivals: readonly Arrived[],
+    routes: readonly { own: readonly string[]; flips: readonly (readonly string[])[] }[],
+    withdrawals: Withdrawals,
+    clock: number,
+  ): { timeline: BatchEffects['recorded']; needs: LineNeed[] } {
+    const timeline = { statuses: [], positions: [], continued: [] as ContinuedInstant[] };
+    const needs: LineNeed[] = [];
+    const open = new Map<string, { instant: number; cause: string }>();
+    const settle = (district: string, at: { instant: number; cause: string }) => {
+      this.settle(states.get(district)!, 'recorded', at.instant, at.cause, timeline, needs);
+      // The instant the previous batch ended with goes on (see ContinuedInstant).
+      if (at.instant === clock)
+        timeline.continued.push({ district, from: at.instant, cause: at.cause });
+    };
+
+    arrivals.forEach((a, i) => {
+      const route = routes[i]!;
+      const touch = (district: string) => {
+        const o = open.get(district);
+        if (o && o.instant !== a.facts.recordedAt) settle(district, o);
+        open.set(district, { instant: a.facts.recordedAt, cause: a.facts.id });
+        return states.get(district)!;
+      };
+      const target = this.targetClaimant(withdrawals, a.facts);
+      for (const d of route.own) {
+        const state = touch(d);
+        if (!a.withdrawn) state.apply(a.facts, true, target);
+      }
+      a.flips.forEach((flip, j) => {
+        const flipped = this.targetClaimant(withdrawals, flip.claim);
+        for (const d of route.flips[j]!) touch(d).apply(flip.claim, !flip.withdrawn, flipped);
+      });
+    });
+    for (const [district, at] of open) settle(district, at);
+    return { timeline, needs };
+  }
+
+  /** Settle a state at an instant: its changes become versions on the axis. */
+  private settle(
+    state: DistrictState,
+    axis: 'recorded' | 'observed',
+    from: number,
+    cause: string,
+    timeline: Timeline,
+    needs: LineNeed[],
+  ): void {
+    const settled = state.settle();
+    if (settled.needs.length > 0) {
+      needs.push(...settled.needs);
+      return;
+    }
+    const district = state.district.pcode;
+    for (const { claimant } of settled.positions) {
+      const version: PositionVersion = {
+        district,
+        claimant,
+        axis,
+        from,
+        record: positionRecord(state, claimant),
+        cause,
+      };
+      timeline.positions.push(version);
+    }
+    if (settled.headline) {
+      const d = state.decision;
+      const version: StatusVersion = {
+        district,
+        axis,
+        from,
+        status: d.status,
+        controller: d.controller,
+        verification: d.verification,
+        cause,
+      };
+      timeline.statuses.push(version);
+    }
+  }
+
+  // ---- observed axis ---------------------------------------------------------------------
+
+  private async observed(
+    store: ProjectionStore,
+    arrivals: readonly Arrived[],
+    context: Awaited<ReturnType<ProjectionEngine['context']>>,
+  ): Promise<ObservedRewrite[]> {
+    const { withdrawals } = context;
+    // The earliest observed instant the batch changes, per district.
+    const from = new Map<string, number>();
+    const at = (districts: readonly string[], instant: number) => {
+      for (const d of districts) from.set(d, Math.min(from.get(d) ?? Infinity, instant));
+    };
+    const live = new Map<string, ClaimFacts[]>();
+    const given = new Map<string, ClaimFacts[]>();
+    for (const a of arrivals) {
+      const route = this.routeOf(withdrawals, a.facts);
+      if (!isRetraction(a.facts)) {
+        at(route, a.facts.at);
+        if (!withdrawals.isWithdrawn(a.facts.id)) for (const d of route) push(live, d, a.facts);
+      }
+      for (const flip of a.flips) {
+        const flipped = this.routeOf(withdrawals, flip.claim);
+        at(flipped, flip.claim.at);
+        if (!flip.withdrawn) for (const d of flipped) push(given, d, flip.claim);
+      }
+    }
+    const rewrites: ObservedRewrite[] = [];
+    for (const [district, instant] of from) {
+      const state = await store.observedBefore(district, instant);
+      const stored = await store.observedFrom(district, instant);
+      // The batch's own claims and standing changes, on top of what was stored.
+      const claims = new Map<string, ClaimFacts>();
+      for (const c of stored) if (!withdrawals.isWithdrawn(c.id)) claims.set(c.id, c);
+      for (const c of given.get(district) ?? [])
+        if (!withdrawals.isWithdrawn(c.id) && c.at >= instant) claims.set(c.id, c);
+      for (const c of live.get(district) ?? [])
+        if (!withdrawals.isWithdrawn(c.id)) claims.set(c.id, c);
+      // Evidence observed before the instant that targets assertions observed since.
+      const assertions = [...claims.values()].filter(isAssertion).map((c) => c.id);
+      const earlier = (assertions.length === 0 ? [] : await store.targeting(assertions))
+        .filter((t) => !t.withdrawn && !isRetraction(t.facts) && t.facts.at < instant)
+        .map((t) => t.facts)
+        .filter((e) => !withdrawals.isWithdrawn(e.id));
+      const timeline = this.fold(state, [...claims.values()], earlier, claims);
+      rewrites.push({ district, from: instant, ...timeline });
+    }
+    return rewrites;
+  }
+
+  /**
+   * Fold claims into a state in observed order, settling at each instant: the observed timeline
+   * from the first of them on. `earlier` is evidence observed before them that targets them.
+   */
+  private fold(
+    state: DistrictState,
+    claims: readonly ClaimFacts[],
+    earlier: readonly ClaimFacts[],
+    byId: ReadonlyMap<string, ClaimFacts>,
+  ): Timeline {
+    const timeline: Timeline = { statuses: [], positions: [] };
+    const needs: LineNeed[] = [];
+    const claimantOf = (claim: ClaimFacts) =>
+      claim.targetId === undefined
+        ? undefined
+        : (byId.get(claim.targetId)?.claimant ?? state.holderOf(claim.targetId));
+    for (const e of earlier) state.apply(e, true, claimantOf(e));
+    const visible = claims.filter((c) => !isRetraction(c));
+    visible.sort((a, b) => a.at - b.at || inLogOrder(a, b));
+    for (let i = 0; i < visible.length;) {
+      const instant = visible[i]!.at;
+      let cause = visible[i]!;
+      for (; i < visible.length && visible[i]!.at === instant; i++) {
+        const claim = visible[i]!;
+        state.apply(claim, true, claimantOf(claim));
+        if (inLogOrder(claim, cause) > 0) cause = claim;
+      }
+      this.settle(state, 'observed', instant, cause.id, timeline, needs);
+    }
+    if (needs.length > 0) throw new Error('an observed fold needed assertions it was not given');
+    return timeline;
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
