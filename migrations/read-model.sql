@@ -3,21 +3,30 @@
 
 CREATE SCHEMA :schema;
 
--- Every claim event, once per claim id: the ledger the fold starts from.
+-- Every claim event, once per claim id: the facts the projection reads (so that it never parses
+-- a body), where it sits in the log, whether it is withdrawn now, and the event itself.
 CREATE TABLE :schema.events (
-  claim_id    uuid NOT NULL,
-  type        text NOT NULL,
-  schema      integer NOT NULL,
-  report_id   text NOT NULL,
-  claimant    text NOT NULL,
-  province    text NOT NULL,
-  place_pcode text NOT NULL,
-  target_id   uuid,
-  observed_at timestamptz NOT NULL,
-  recorded_at timestamptz NOT NULL,
-  partition   integer NOT NULL,
-  log_offset  bigint NOT NULL,
-  body        jsonb NOT NULL
+  claim_id        uuid NOT NULL,
+  type            text NOT NULL,
+  schema          integer NOT NULL,
+  report_id       text NOT NULL,
+  claimant        text NOT NULL,
+  province        text NOT NULL,
+  place_pcode     text NOT NULL,
+  specific        smallint NOT NULL,      -- 1: a district-level place (rule 2's tie-break)
+  kind            text,                   -- assertions: control, presence or contest
+  actor           text,
+  precision       text,
+  target_id       uuid,                   -- disputes, corroborations and retractions by id
+  target_claimant text,                   -- blanket disputes
+  target_place    text,
+  degree          text,                   -- corroborations
+  observed_at     timestamptz NOT NULL,
+  recorded_at     timestamptz NOT NULL,
+  partition       integer NOT NULL,
+  log_offset      bigint NOT NULL,
+  withdrawn       boolean NOT NULL DEFAULT false,
+  body            jsonb NOT NULL
 );
 CREATE INDEX ON :schema.events (province, log_offset);
 CREATE INDEX ON :schema.events (partition, log_offset);
@@ -25,9 +34,19 @@ CREATE INDEX ON :schema.events (partition, log_offset);
 -- maintaining them row by row); see createReadModelVersion's `deferIndexes`.
 ALTER TABLE :schema.events ADD PRIMARY KEY (claim_id);
 CREATE INDEX ON :schema.events (target_id) WHERE target_id IS NOT NULL;
+-- The claims bearing on a place observed from an instant on (an observed timeline rewritten).
+CREATE INDEX ON :schema.events (place_pcode, observed_at);
+-- A claimant's assertions about a place, newest first by rule 2's order (older ones of a line).
+CREATE INDEX ON :schema.events (place_pcode, claimant, observed_at DESC, specific DESC, partition DESC, log_offset DESC)
+  WHERE kind IS NOT NULL;
+-- Blanket disputes of a claimant over a place.
+CREATE INDEX ON :schema.events (target_claimant, target_place, observed_at)
+  WHERE target_claimant IS NOT NULL;
 -- @end-deferrable-indexes
 
--- The current claimed status of every district that has ever been claimed.
+-- The current claimed status of every district that has ever been claimed (the end of its
+-- recorded timeline), and the projection's state of it: each claimant's line (`lines`: its run,
+-- the assertion after it, the evidence about them; see libs/domain line-record.ts).
 CREATE TABLE :schema.district_status (
   pcode        text PRIMARY KEY,
   province     text NOT NULL,
@@ -36,13 +55,14 @@ CREATE TABLE :schema.district_status (
   verification text NOT NULL,
   positions    jsonb NOT NULL,
   rules        jsonb NOT NULL,
+  lines        jsonb NOT NULL,
   updated_at   timestamptz NOT NULL
 );
 CREATE INDEX ON :schema.district_status (province, pcode);
 CREATE INDEX ON :schema.district_status (status, pcode);
 CREATE INDEX ON :schema.district_status (controller, pcode);
 
--- What each claimant claims, district by district (one row per position).
+-- What each claimant claims now, district by district (one row per position).
 CREATE TABLE :schema.positions (
   district        text NOT NULL,
   claimant        text NOT NULL,
@@ -56,11 +76,59 @@ CREATE TABLE :schema.positions (
 );
 CREATE INDEX ON :schema.positions (claimant, district);
 
--- The next offset to apply, per partition; committed with the rows it accounts for.
+-- Status timelines: each change of a district's status, controller or verification, on the
+-- recorded axis ('r': what the system said then; it only grows) and on the observed axis ('o':
+-- what had happened then, by all known now; a late event rewrites it from its instant on). A
+-- version holds from valid_from until the next one; before the first, the district is unclaimed.
+CREATE TABLE :schema.status_timeline (
+  district     text NOT NULL,
+  axis         "char" NOT NULL,
+  valid_from   timestamptz NOT NULL,
+  status       text NOT NULL,
+  controller   text,
+  verification text NOT NULL,
+  caused_by    uuid NOT NULL
+);
+
+-- Position timelines: each change of a claimant's position on a district (its run, who disputes
+-- and corroborates it), on both axes. `record` is the position's line record (JSON); null from
+-- where the claimant holds no position any more.
+CREATE TABLE :schema.position_timeline (
+  district   text NOT NULL,
+  claimant   text NOT NULL,
+  axis       "char" NOT NULL,
+  valid_from timestamptz NOT NULL,
+  kind       text,
+  actor      text,
+  record     text,
+  caused_by  uuid NOT NULL
+);
+
+-- The claimants that have had a position on a district (the keys of its position timelines).
+CREATE TABLE :schema.district_claimants (
+  district text NOT NULL,
+  claimant text NOT NULL,
+  PRIMARY KEY (district, claimant)
+);
+CREATE INDEX ON :schema.district_claimants (claimant, district);
+
+-- @deferrable-indexes: the timelines' keys, built after a replay's bulk load.
+ALTER TABLE :schema.status_timeline ADD PRIMARY KEY (district, axis, valid_from);
+ALTER TABLE :schema.position_timeline ADD PRIMARY KEY (district, claimant, axis, valid_from);
+-- @end-deferrable-indexes
+
+-- Every actor that claims something or is named by a claim.
+CREATE TABLE :schema.actors (
+  actor text PRIMARY KEY
+);
+
+-- The next offset to apply, per partition, and the partition's recorded clock (the latest
+-- recorded instant applied, in milliseconds); committed with the rows they account for.
 CREATE TABLE :schema.checkpoints (
   topic       text NOT NULL,
   partition   integer NOT NULL,
   next_offset bigint NOT NULL,
+  clock       bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (topic, partition)
 );
 

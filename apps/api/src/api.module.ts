@@ -24,8 +24,10 @@ import {
   ListDistrictsHandler,
 } from './queries/districts.queries';
 import { ReadController } from './queries/read.controllers';
+import { ClaimsReader } from './queries/claims.reader';
+import { DistrictDocuments } from './queries/district-documents';
 import { ReadModelReader } from './queries/read-model.reader';
-import { StatusAsOf } from './queries/status.source';
+import { TimelineReader } from './queries/timeline.reader';
 import { ReplayService } from './replays/replay.service';
 import { ReplaysController } from './replays/replays.controller';
 
@@ -46,7 +48,9 @@ const parts = {
     ClaimLogWriter,
     SubmitReportHandler,
     ReadModelReader,
-    StatusAsOf,
+    TimelineReader,
+    ClaimsReader,
+    DistrictDocuments,
     GetDistrictHandler,
     ListDistrictsHandler,
     GetProvinceHandler,

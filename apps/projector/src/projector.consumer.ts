@@ -8,11 +8,11 @@ import {
   liveReadModel,
   LOGGER,
   PG_POOL,
-  ReadModelWriter,
   TOPICS,
   Topics,
   inTransaction,
 } from '@sitrep/platform';
+import { CheckpointsRepository } from '@sitrep/projection';
 import { Consumer, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { ClaimProjector } from './claim-projector';
@@ -103,10 +103,10 @@ export class ProjectorConsumer implements OnApplicationBootstrap, OnApplicationS
     const partitions = assignment[this.topics.claims] ?? [];
     const checkpoints = await inTransaction(this.pool, async (client) => {
       const { schema } = await liveReadModel(client);
-      return new ReadModelWriter(client, schema).checkpoints(this.topics.claims, partitions);
+      return new CheckpointsRepository(client, schema).load(this.topics.claims, partitions);
     });
-    for (const [partition, offset] of checkpoints) {
-      this.consumer?.seek({ topic: this.topics.claims, partition, offset: String(offset) });
+    for (const [partition, { nextOffset }] of checkpoints) {
+      this.consumer?.seek({ topic: this.topics.claims, partition, offset: String(nextOffset) });
     }
   }
 

@@ -4,7 +4,8 @@
  * flow. Effects must be exactly once: every accepted claim in the read model once, checkpoints at
  * the topic's high watermarks, statuses as the pure status function says.
  */
-import { loadGazetteer, ReadModelWriter } from '@sitrep/platform';
+import { loadGazetteer } from '@sitrep/platform';
+import { CheckpointsRepository } from '@sitrep/projection';
 import { randomUUID } from 'node:crypto';
 import { PoolClient } from 'pg';
 import { Json, startStack, Stack } from '../../../test/support/stack';
@@ -276,13 +277,13 @@ describe('given poison events on the claim topic', () => {
 describe('given a crash inside the batch transaction', () => {
   it('then nothing of the batch is kept, and after a restart every event is applied exactly once', async () => {
     const schema = await stack.readModelSchema();
-    const original = ReadModelWriter.prototype.saveCheckpoints;
+    const original = CheckpointsRepository.prototype.save;
     let failing = true;
     let rowsWrittenBeforeCrash = 0;
     // Fail every batch holding report crash-1, after its rows were written, until told otherwise.
     const spy = jest
-      .spyOn(ReadModelWriter.prototype, 'saveCheckpoints')
-      .mockImplementation(async function (this: ReadModelWriter, topic, checkpoints) {
+      .spyOn(CheckpointsRepository.prototype, 'save')
+      .mockImplementation(async function (this: CheckpointsRepository, topic, checkpoints) {
         if (failing) {
           const client = (this as unknown as { client: PoolClient }).client;
           const { rows: inside } = await client.query<{ n: number }>(

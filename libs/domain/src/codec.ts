@@ -20,7 +20,20 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-const isTime = (v: unknown): v is string => isString(v) && !Number.isNaN(Date.parse(v));
+/** ISO 8601 with a date, a time and an offset (what the API writes), years 1000–9999. */
+const ISO_TIME = /^[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:?\d\d)$/;
+const isTime = (v: unknown): v is string =>
+  isString(v) && ISO_TIME.test(v) && !Number.isNaN(Date.parse(v));
+
+/** Whether every string in a JSON value is well-formed UTF-16 (no lone surrogate). */
+function wellFormed(value: unknown): boolean {
+  if (typeof value === 'string')
+    return (value as string & { isWellFormed(): boolean }).isWellFormed();
+  if (Array.isArray(value)) return value.every(wellFormed);
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value).every(([k, v]) => wellFormed(k) && wellFormed(v));
+  return true;
+}
 const isUuid = (v: unknown): v is string =>
   isString(v) && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
@@ -60,6 +73,12 @@ export function decodeEvent(bytes: string | null | undefined): Decoded {
   } catch (error) {
     return { ok: false, reason: `value is not JSON: ${(error as Error).message}` };
   }
+  // A lone surrogate (only an escape can write one) is text Postgres cannot store.
+  if (bytes.includes('\\u') && !wellFormed(raw))
+    return {
+      ok: false,
+      reason: 'value contains a lone UTF-16 surrogate, which Postgres cannot store',
+    };
   try {
     return { ok: true, event: checkEnvelope(raw) };
   } catch (error) {

@@ -19,12 +19,12 @@ import {
 import {
   ControllerRule,
   DistrictRef,
-  DistrictStatus,
   districtStatus,
   DistrictStatusName,
   firstOfEachClaim,
-  Position,
+  PositionCore,
   retractedClaimIds,
+  StatusDecision,
   StatusRule,
   Verification,
   VerificationRule,
@@ -141,12 +141,19 @@ export interface CountedEvidence extends ClaimRef {
 
 export interface PositionExplanation {
   readonly claimant: string;
-  readonly kind: Position['kind'];
+  readonly kind: PositionCore['kind'];
   readonly actor: string | null;
   readonly observedAt: string;
   readonly disputed: boolean;
-  /** The run (rule 2): the claimant's latest applying assertions that say the same, newest first. */
+  /**
+   * The run (rule 2): the claimant's latest applying assertions that say the same, newest first
+   * (the first `RUN_SHOWN`; `runLength` counts them all when there are more).
+   */
   readonly run: readonly ClaimRef[];
+  readonly runLength?: number;
+  /** Counts of all disputes and corroborations, when more than `EVIDENCE_SHOWN` are shown. */
+  readonly disputeCount?: number;
+  readonly corroborationCount?: number;
   readonly disputes: readonly CountedEvidence[];
   readonly corroborations: readonly (CountedEvidence & { readonly degree: Degree })[];
 }
@@ -167,7 +174,7 @@ export interface NotCounted extends ClaimRef {
   /** For `superseded`: the claimant's position that replaced it. */
   readonly supersededBy?: {
     readonly claimId: string;
-    readonly kind: Position['kind'];
+    readonly kind: PositionCore['kind'];
     readonly actor: string | null;
     readonly observedAt: string;
   };
@@ -238,8 +245,13 @@ const covers = (place: string, district: DistrictRef): boolean =>
 const targetOf = (e: ClaimEvent) => (e.type === 'claim.asserted' ? undefined : e.data.target);
 
 /** Later position first: by the observedAt of its newest claim, then by log position. */
-const latestFirst = (a: Position, b: Position): number =>
+const latestFirst = (a: PositionCore, b: PositionCore): number =>
   time(b.observedAt) - time(a.observedAt) || compareLogPosition(b.logPosition, a.logPosition);
+
+/** Claims of a run shown by an explanation (the rest are counted: `runLength`). */
+export const RUN_SHOWN = 20;
+/** Disputes and corroborations shown per position (the rest are counted). */
+export const EVIDENCE_SHOWN = 50;
 
 /**
  * Explain the status of `district` from events that may include others (they are ignored), as
@@ -253,8 +265,38 @@ export function explainDistrict(
   const unique = firstOfEachClaim(events).sort((a, b) =>
     compareLogPosition(a.position, b.position),
   );
-  const byId = new Map(unique.map((e) => [e.event.id, e]));
-  const retracted = retractedClaimIds(unique);
+  return explainStatus({
+    district,
+    status,
+    candidates: unique,
+    byId: new Map(unique.map((e) => [e.event.id, e])),
+    retracted: retractedClaimIds(unique),
+  });
+}
+
+/** What an explanation is made from (a read model gives it bounded: see explainStatus). */
+export interface ExplanationInputs {
+  readonly district: DistrictRef;
+  /** The district's status at the moment: its positions and the decision of rules 4–6. */
+  readonly status: StatusDecision & { readonly positions: readonly PositionCore[] };
+  /**
+   * Events visible at the moment to place as counted or not, in log order (those that do not
+   * bear on the district are left out): all of them, or a page.
+   */
+  readonly candidates: readonly LoggedEvent[];
+  /**
+   * Every event the explanation names, by claim id: the claims of the runs (the first
+   * `RUN_SHOWN` of each at least) and the evidence that counts, the candidates' targets, and the
+   * retractions of both.
+   */
+  readonly byId: ReadonlyMap<string, LoggedEvent>;
+  /** The claims withdrawn at the moment (status.ts `retractedClaimIds`). */
+  readonly retracted: ReadonlySet<string>;
+}
+
+/** Explain a status, placing each candidate event: counted, withdrawn, or why not counted. */
+export function explainStatus(inputs: ExplanationInputs): DistrictExplanation {
+  const { district, status, byId, retracted } = inputs;
 
   // The events that bear on the district: assertions about it (rule 1), disputes and
   // corroborations of such assertions, blanket disputes over it, and retractions of any of these.
@@ -273,12 +315,23 @@ export function explainDistrict(
     bears.set(e.id, result);
     return result;
   };
-  const relevant = unique.filter((e) => bearsOn(e.event));
+  const relevant = inputs.candidates.filter((e) => bearsOn(e.event));
 
   const withdrawals = relevant.flatMap((logged) => withdrawalOf(logged, byId, retracted));
-  const retractedBy = (claimId: string) => withdrawals.filter((w) => w.targetClaimId === claimId);
+  const retractionsOf = new Map<string, LoggedEvent[]>();
+  for (const logged of byId.values()) {
+    const { event } = logged;
+    if (event.type !== 'claim.retracted' && event.type !== 'claim.curator-retracted') continue;
+    const list = retractionsOf.get(event.data.target.claimId) ?? [];
+    list.push(logged);
+    retractionsOf.set(event.data.target.claimId, list);
+  }
+  const retractedBy = (claimId: string) =>
+    (retractionsOf.get(claimId) ?? [])
+      .sort((a, b) => compareLogPosition(a.position, b.position))
+      .flatMap((r) => withdrawalOf(r, byId, retracted));
 
-  const inRun = new Map<string, Position>();
+  const inRun = new Map<string, PositionCore>();
   for (const p of status.positions) for (const id of p.claimIds) inRun.set(id, p);
   const counted = new Set(
     status.positions.flatMap((p) => [
@@ -337,7 +390,7 @@ export function explainDistrict(
   const positions = status.positions.map((p) => explainPosition(p, byId));
   const decidedBy = decisions(status);
   return {
-    pcode: status.pcode,
+    pcode: district.pcode,
     province: district.province,
     status: status.status,
     controller: status.controller,
@@ -382,8 +435,11 @@ function withdrawalOf(
   return [{ ...claimRef(logged), by: 'claimant', targetClaimId: target.id }];
 }
 
-function explainPosition(p: Position, byId: ReadonlyMap<string, LoggedEvent>): PositionExplanation {
-  const run = p.claimIds.map((id) => claimRef(byId.get(id)!));
+function explainPosition(
+  p: PositionCore,
+  byId: ReadonlyMap<string, LoggedEvent>,
+): PositionExplanation {
+  const run = p.claimIds.slice(0, RUN_SHOWN).map((id) => claimRef(byId.get(id)!));
   const reaches = (evidence: { claimId: string; targetClaimId: string; blanket: boolean }) => {
     if (!evidence.blanket) return [evidence.targetClaimId];
     const at = time(byId.get(evidence.claimId)!.event.observedAt);
@@ -396,19 +452,24 @@ function explainPosition(p: Position, byId: ReadonlyMap<string, LoggedEvent>): P
     observedAt: p.observedAt,
     disputed: p.disputed,
     run,
-    disputes: p.disputes.map((d) => ({
+    ...(p.claimIds.length > RUN_SHOWN && { runLength: p.claimIds.length }),
+    disputes: p.disputes.slice(0, EVIDENCE_SHOWN).map((d) => ({
       ...claimRef(byId.get(d.claimId)!),
       blanket: d.blanket,
       targetClaimId: d.targetClaimId,
       reaches: reaches(d),
     })),
-    corroborations: p.corroborations.map((c) => ({
+    corroborations: p.corroborations.slice(0, EVIDENCE_SHOWN).map((c) => ({
       ...claimRef(byId.get(c.claimId)!),
       blanket: c.blanket,
       targetClaimId: c.targetClaimId,
       reaches: reaches(c),
       degree: c.degree,
     })),
+    ...(p.disputes.length > EVIDENCE_SHOWN && { disputeCount: p.disputes.length }),
+    ...(p.corroborations.length > EVIDENCE_SHOWN && {
+      corroborationCount: p.corroborations.length,
+    }),
   };
 }
 
@@ -416,7 +477,9 @@ function decision<R extends DecidingRule>(rule: R): Decision<R> {
   return { rule, section: RULE_SECTIONS[rule], text: RULE_TEXTS[rule] };
 }
 
-function decisions(status: DistrictStatus): DistrictExplanation['decidedBy'] {
+function decisions(
+  status: StatusDecision & { readonly positions: readonly PositionCore[] },
+): DistrictExplanation['decidedBy'] {
   const control = status.positions.filter((p) => p.kind === 'control');
   const candidates =
     status.rules.controller === 'latest-undisputed-control'
@@ -458,7 +521,7 @@ function decisions(status: DistrictStatus): DistrictExplanation['decidedBy'] {
 }
 
 function narrate(
-  status: DistrictStatus,
+  status: StatusDecision,
   positions: readonly PositionExplanation[],
   withdrawals: readonly Withdrawal[],
   notCounted: readonly NotCounted[],

@@ -99,7 +99,7 @@ export interface ReadModelVersion {
   readonly schema: string;
 }
 
-const DEFERRABLE = /^-- @deferrable-indexes\b.*$([\s\S]*?)^-- @end-deferrable-indexes\b.*$/m;
+const DEFERRABLE = /^-- @deferrable-indexes\b.*$([\s\S]*?)^-- @end-deferrable-indexes\b.*$/gm;
 
 /**
  * Create the schema of the next read-model version, in state `building`. With `deferIndexes`,
@@ -120,16 +120,16 @@ export async function createReadModelVersion(
     /:schema/g,
     schema,
   );
-  let deferredIndexes: string[] = [];
+  const deferredIndexes: string[] = [];
   if (options.deferIndexes) {
-    const block = DEFERRABLE.exec(ddl);
-    if (block) {
-      ddl = ddl.replace(DEFERRABLE, '');
-      deferredIndexes = block[1]!
-        .split(/;\s*$/m)
-        .map((statement) => statement.replace(/^\s*--.*$/gm, '').trim())
-        .filter((statement) => statement.length > 0);
-    }
+    for (const block of ddl.matchAll(DEFERRABLE))
+      deferredIndexes.push(
+        ...block[1]!
+          .split(/;\s*$/m)
+          .map((statement) => statement.replace(/^\s*--.*$/gm, '').trim())
+          .filter((statement) => statement.length > 0),
+      );
+    ddl = ddl.replace(DEFERRABLE, '');
   }
   await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   await client.query(ddl);

@@ -5,5 +5,5 @@ export * from './ids';
 export * from './kafka';
 export * from './logger';
 export * from './paths';
-export * from './read-model';
+export * from './report-claims';
 export * from './nest';

@@ -1,6 +1,8 @@
 /**
- * Order-independent checksums of a read model: each row is hashed on its own and the hashes are
- * added modulo 2^64, so the same rows in any order give the same sum.
+ * Order-independent checksums computed in memory: each row is hashed on its own and the hashes
+ * are added modulo 2^64, so the same rows in any order give the same sum. (A replay compares
+ * versions in SQL, read-model-versions.repository.ts; benchmarks and tests check a rebuilt read
+ * model against references computed here.)
  */
 import { DistrictStatus } from '@sitrep/domain';
 import { canonicalDigest } from '@sitrep/platform';
@@ -54,11 +56,3 @@ export function eventsChecksum(
   for (const e of events) sum.add(`${e.claimId}@${e.partition}:${e.offset}`);
   return sum.toString();
 }
-
-export interface ModelChecksums {
-  readonly events: string;
-  readonly districts: string;
-}
-
-export const combined = (c: ModelChecksums): string =>
-  `events ${c.events}; districts ${c.districts}`;

@@ -1,5 +1,5 @@
 import { Pool, PoolClient } from 'pg';
-import { ModelChecksums } from './checksum';
+import { ModelChecksums } from './read-model-versions.repository';
 
 export type ReplayState = 'running' | 'done' | 'failed';
 

@@ -8,18 +8,14 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { RequireScope } from '../auth/scopes';
 import { invalidRequest, notFound } from '../http/problem';
-import { asOfQuery, isoTime, parseOrThrow } from '../http/validation';
-import {
-  decodeLogCursor,
-  ExplainDistrictQuery,
-  ExportAuditEventsQuery,
-  ListAuditEventsQuery,
-} from './audit.queries';
+import { asOfQuery, isoTime, pageQuery, parseOrThrow } from '../http/validation';
+import { decodeLogCursor, ExportAuditEventsQuery, ListAuditEventsQuery } from './audit.queries';
+import { decodePlaceCursor, ExplainDistrictQuery } from './explain-district.query';
 
 export const NDJSON = 'application/x-ndjson';
 export const MAX_AUDIT_PAGE = 1000;
 
-const explainQuery = z.strictObject(asOfQuery);
+const explainQuery = z.strictObject({ ...asOfQuery, ...pageQuery });
 const eventsQuery = z
   .strictObject({
     province: z
@@ -63,6 +59,14 @@ export function wantsNdjson(accept: string | undefined): boolean {
   return ndjson > 0 && ndjson >= json;
 }
 
+const badCursor = () =>
+  invalidRequest('the query does not match the schema', [
+    {
+      path: 'cursor',
+      message: 'cursor is not one this API gave out; use nextCursor from the previous page',
+    },
+  ]);
+
 const iso = (t: string | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
 
 @ApiTags('audit')
@@ -79,11 +83,20 @@ export class AuditController {
   @Get('districts/:pcode/explain')
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO time: explain as of this moment' })
   @ApiQuery({ name: 'axis', required: false, enum: ['recorded', 'observed'] })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    description: 'claims placed per page, 1 to 200, default 50',
+  })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   explain(@Param('pcode') code: string, @Query() query: unknown) {
     const pcode = code.toUpperCase();
     if (!/^AF\d{4}$/.test(pcode)) throw notFound(`district ${code}`);
+    const q = parseOrThrow(explainQuery, query, 'query');
+    const after = q.cursor === undefined ? undefined : decodePlaceCursor(q.cursor);
+    if (q.cursor !== undefined && !after) throw badCursor();
     return this.queries.execute(
-      new ExplainDistrictQuery(pcode, parseOrThrow(explainQuery, query, 'query')),
+      new ExplainDistrictQuery(pcode, { asOf: q.asOf, axis: q.axis }, { after, limit: q.limit }),
     );
   }
 
@@ -135,14 +148,7 @@ export class AuditController {
     }
 
     const after = q.cursor === undefined ? undefined : decodeLogCursor(q.cursor);
-    if (q.cursor !== undefined && !after) {
-      throw invalidRequest('the query does not match the schema', [
-        {
-          path: 'cursor',
-          message: 'cursor is not one this API gave out; use nextCursor from the previous page',
-        },
-      ]);
-    }
+    if (q.cursor !== undefined && !after) throw badCursor();
     return this.queries.execute(new ListAuditEventsQuery(filter, after, q.limit ?? 100));
   }
 }

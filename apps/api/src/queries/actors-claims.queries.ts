@@ -5,15 +5,18 @@ import {
   kindOf,
   LoggedEvent,
   PlaceResolver,
+  PositionCore,
+  positionFromRecord,
   retractedClaimIds,
   targetClaimId,
   visibleAt,
 } from '@sitrep/domain';
 import { CLOCK, Clock, GAZETTEER, TOPICS, Topics } from '@sitrep/platform';
 import { notFound } from '../http/problem';
-import { ReadAt } from './districts.queries';
+import { ClaimsReader } from './claims.reader';
+import { ReadAt } from './district-documents';
 import { ReadModelReader } from './read-model.reader';
-import { StatusAsOf } from './status.source';
+import { TimelineReader } from './timeline.reader';
 
 export class GetActorQuery {
   constructor(
@@ -37,55 +40,57 @@ export class ResolvePlaceQuery {
 @QueryHandler(GetActorQuery)
 export class GetActorHandler implements IQueryHandler<GetActorQuery> {
   constructor(
-    private readonly reader: ReadModelReader,
-    private readonly asOf: StatusAsOf,
+    private readonly current: ReadModelReader,
+    private readonly timelines: TimelineReader,
+    private readonly claims: ClaimsReader,
     @Inject(GAZETTEER) private readonly gazetteer: Gazetteer,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ actor, at }: GetActorQuery) {
-    const provinces = await this.reader.provincesOf(actor);
-    if (provinces.length === 0) throw notFound(`any claim by or about actor ${actor}`);
-    const now = at.asOf ?? this.clock.now().toISOString();
-    if (!at.asOf) {
-      const positions = (await this.reader.positionsOf(actor)).map((p) => ({
-        ...p,
-        name: this.gazetteer.place(p.district)!.name,
-      }));
-      const controls = (await this.reader.statuses({ controller: actor }, undefined, 1000)).map(
-        (s) => ({
-          pcode: s.pcode,
-          name: s.name,
-          status: s.status,
-          verification: s.verification,
+    if (!(await this.claims.actorKnown(actor)))
+      throw notFound(`any claim by or about actor ${actor}`);
+    const asOf = at.asOf;
+    let held: { district: string; position: PositionCore }[];
+    if (asOf === undefined) held = await this.current.positionsOf(actor);
+    else {
+      const records = await this.timelines.positionsOfClaimantAt(actor, { asOf, axis: at.axis });
+      held = records.map(({ district, record }) => ({
+        district,
+        position: positionFromRecord(record, {
+          pcode: district,
+          province: this.gazetteer.place(district)!.province,
         }),
-      );
-      return { actor, positions, controls, asOf: now, axis: at.axis };
+      }));
     }
-    const statuses = await this.asOf.ofProvinces(provinces, at.asOf, at.axis);
-    const positions = statuses.flatMap((s) =>
-      s.positions
-        .filter((p) => p.claimant === actor)
-        .map((p) => ({
-          district: s.pcode,
-          name: this.gazetteer.place(s.pcode)!.name,
-          kind: p.kind,
-          actor: p.actor,
-          observedAt: p.observedAt,
-          claimIds: p.claimIds,
-          disputedBy: p.disputedBy,
-          corroboratedBy: p.corroboratedBy,
-        })),
-    );
-    const controls = statuses
-      .filter((s) => s.controller === actor)
-      .map((s) => ({
+    const controlled =
+      asOf === undefined
+        ? await this.current.statuses({ controller: actor }, undefined, 1000)
+        : await this.timelines.statusesAt({ controller: actor }, undefined, 1000, {
+            asOf,
+            axis: at.axis,
+          });
+    return {
+      actor,
+      positions: held.map(({ district, position: p }) => ({
+        district,
+        name: this.gazetteer.place(district)!.name,
+        kind: p.kind,
+        actor: p.actor,
+        observedAt: p.observedAt,
+        claimIds: p.claimIds,
+        disputedBy: p.disputedBy,
+        corroboratedBy: p.corroboratedBy,
+      })),
+      controls: controlled.map((s) => ({
         pcode: s.pcode,
-        name: this.gazetteer.place(s.pcode)!.name,
+        name: s.name,
         status: s.status,
         verification: s.verification,
-      }));
-    return { actor, positions, controls, asOf: now, axis: at.axis };
+      })),
+      asOf: asOf ?? this.clock.now().toISOString(),
+      axis: at.axis,
+    };
   }
 }
 
@@ -93,6 +98,7 @@ export class GetActorHandler implements IQueryHandler<GetActorQuery> {
 export class GetClaimHandler implements IQueryHandler<GetClaimQuery> {
   constructor(
     private readonly reader: ReadModelReader,
+    private readonly claims: ClaimsReader,
     @Inject(TOPICS) private readonly topics: Topics,
   ) {}
 
@@ -101,9 +107,10 @@ export class GetClaimHandler implements IQueryHandler<GetClaimQuery> {
     if (!logged || visibleAt([logged], at.asOf, at.axis).length === 0)
       throw notFound(`claim ${claimId}`);
     const { event } = logged;
-    const province = visibleAt(await this.reader.events([event.place.province]), at.asOf, at.axis);
-    const retracted = retractedClaimIds(province).has(claimId);
-    const bearing = province.filter((e) => e.event.id !== claimId && bearsOn(e, logged));
+    // What targets the claim, the retractions of those, and blanket disputes over its place.
+    const around = visibleAt(await this.claims.bearingOn(event), at.asOf, at.axis);
+    const retracted = retractedClaimIds([logged, ...around]).has(claimId);
+    const bearing = around.filter((e) => e.event.id !== claimId && bearsOn(e, logged));
     const view = (e: LoggedEvent) => ({
       claimId: e.event.id,
       kind: kindOf(e.event),

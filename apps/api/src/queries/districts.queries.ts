@@ -1,16 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { Axis, districtHistory, districtStatus, Gazetteer, provinceSummary } from '@sitrep/domain';
+import { Gazetteer, provinceSummary } from '@sitrep/domain';
 import { CLOCK, Clock, GAZETTEER } from '@sitrep/platform';
 import { notFound } from '../http/problem';
+import { DistrictDocuments, ReadAt } from './district-documents';
 import { ReadModelReader, StatusFilter } from './read-model.reader';
-import { StatusAsOf } from './status.source';
+import { TimelineReader } from './timeline.reader';
 import { districtView, summaryView } from './views';
 
-export interface ReadAt {
-  readonly asOf?: string;
-  readonly axis: Axis;
-}
+export type { ReadAt };
 
 export class GetDistrictQuery {
   constructor(
@@ -36,6 +34,11 @@ export class GetDistrictHistoryQuery {
   constructor(
     readonly pcode: string,
     readonly at: ReadAt,
+    readonly page: {
+      readonly order: 'oldest' | 'newest';
+      readonly after: string | undefined;
+      readonly limit: number;
+    },
   ) {}
 }
 
@@ -46,7 +49,7 @@ export function districtOr404(gazetteer: Gazetteer, pcode: string) {
   return place;
 }
 
-const context = (clock: Clock, at: ReadAt) => ({
+export const readContext = (clock: Clock, at: ReadAt) => ({
   asOf: at.asOf ?? clock.now().toISOString(),
   axis: at.axis,
 });
@@ -54,61 +57,52 @@ const context = (clock: Clock, at: ReadAt) => ({
 @QueryHandler(GetDistrictQuery)
 export class GetDistrictHandler implements IQueryHandler<GetDistrictQuery> {
   constructor(
-    private readonly reader: ReadModelReader,
-    private readonly asOf: StatusAsOf,
+    private readonly documents: DistrictDocuments,
     @Inject(GAZETTEER) private readonly gazetteer: Gazetteer,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ pcode, at }: GetDistrictQuery) {
-    const district = districtOr404(this.gazetteer, pcode);
-    const status = at.asOf
-      ? (await this.asOf.ofProvinces([district.province], at.asOf, at.axis)).find(
-          (s) => s.pcode === pcode,
-        )!
-      : ((await this.reader.status(pcode)) ??
-        districtStatus({ pcode, province: district.province }, []));
-    return districtView(this.gazetteer, status, context(this.clock, at));
+    districtOr404(this.gazetteer, pcode);
+    const document = await this.documents.document(pcode, at);
+    const provenance = await this.documents.provenance(document);
+    return districtView(this.gazetteer, document, provenance, readContext(this.clock, at));
   }
+}
+
+/** Statuses of districts now (the current state) or as of an instant (the timelines). */
+function statuses(
+  current: ReadModelReader,
+  timelines: TimelineReader,
+  filter: StatusFilter,
+  after: string | undefined,
+  limit: number,
+  at: ReadAt,
+) {
+  return at.asOf
+    ? timelines.statusesAt(filter, after, limit, { asOf: at.asOf, axis: at.axis })
+    : current.statuses(filter, after, limit);
 }
 
 @QueryHandler(ListDistrictsQuery)
 export class ListDistrictsHandler implements IQueryHandler<ListDistrictsQuery> {
   constructor(
-    private readonly reader: ReadModelReader,
-    private readonly asOf: StatusAsOf,
+    private readonly current: ReadModelReader,
+    private readonly timelines: TimelineReader,
     @Inject(GAZETTEER) private readonly gazetteer: Gazetteer,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ filter, after, limit, at }: ListDistrictsQuery) {
-    let rows;
-    if (at.asOf) {
-      const all = await this.asOf.ofProvinces(
-        filter.province ? [filter.province] : undefined,
-        at.asOf,
-        at.axis,
-      );
-      rows = all
-        .filter(
-          (s) =>
-            (!filter.status || s.status === filter.status) &&
-            (!filter.controller || s.controller === filter.controller) &&
-            (!after || s.pcode > after),
-        )
-        .slice(0, limit + 1)
-        .map((s) => summaryView(this.gazetteer, s));
-    } else {
-      rows = (await this.reader.statuses(filter, after, limit + 1)).map((s) =>
-        summaryView(this.gazetteer, s),
-      );
-    }
+    const rows = (await statuses(this.current, this.timelines, filter, after, limit + 1, at)).map(
+      (s) => summaryView(this.gazetteer, s),
+    );
     const items = rows.slice(0, limit);
     const more = rows.length > limit;
     return {
       items,
       nextCursor: more ? Buffer.from(items[items.length - 1]!.pcode).toString('base64url') : null,
-      ...context(this.clock, at),
+      ...readContext(this.clock, at),
     };
   }
 }
@@ -116,8 +110,8 @@ export class ListDistrictsHandler implements IQueryHandler<ListDistrictsQuery> {
 @QueryHandler(GetProvinceQuery)
 export class GetProvinceHandler implements IQueryHandler<GetProvinceQuery> {
   constructor(
-    private readonly reader: ReadModelReader,
-    private readonly asOf: StatusAsOf,
+    private readonly current: ReadModelReader,
+    private readonly timelines: TimelineReader,
     @Inject(GAZETTEER) private readonly gazetteer: Gazetteer,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -125,18 +119,23 @@ export class GetProvinceHandler implements IQueryHandler<GetProvinceQuery> {
   async execute({ pcode, at }: GetProvinceQuery) {
     const province = this.gazetteer.place(pcode);
     if (!province || province.level !== 'province') throw notFound(`province ${pcode}`);
-    const statuses = at.asOf
-      ? await this.asOf.ofProvinces([pcode], at.asOf, at.axis)
-      : await this.reader.statuses({ province: pcode }, undefined, 1000);
-    const summary = provinceSummary(province.pcode, statuses);
+    const rows = await statuses(
+      this.current,
+      this.timelines,
+      { province: pcode },
+      undefined,
+      1000,
+      at,
+    );
+    const summary = provinceSummary(province.pcode, rows);
     return {
       pcode: province.pcode,
       name: province.name,
       districts: summary.districts,
       byStatus: summary.byStatus,
       byController: summary.byController,
-      items: statuses.map((s) => summaryView(this.gazetteer, s)),
-      ...context(this.clock, at),
+      items: rows.map((s) => summaryView(this.gazetteer, s)),
+      ...readContext(this.clock, at),
     };
   }
 }
@@ -144,20 +143,31 @@ export class GetProvinceHandler implements IQueryHandler<GetProvinceQuery> {
 @QueryHandler(GetDistrictHistoryQuery)
 export class GetDistrictHistoryHandler implements IQueryHandler<GetDistrictHistoryQuery> {
   constructor(
-    private readonly reader: ReadModelReader,
+    private readonly timelines: TimelineReader,
     @Inject(GAZETTEER) private readonly gazetteer: Gazetteer,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ pcode, at }: GetDistrictHistoryQuery) {
+  async execute({ pcode, at, page }: GetDistrictHistoryQuery) {
     const district = districtOr404(this.gazetteer, pcode);
-    const events = await this.reader.events([district.province], at.asOf, at.axis);
-    const changes = districtHistory(
-      { pcode, province: district.province },
-      events,
-      this.gazetteer,
+    const rows = await this.timelines.history(
+      pcode,
       at.axis,
+      page.order,
+      page.after,
+      at.asOf,
+      page.limit + 1,
     );
-    return { pcode, name: district.name, changes, ...context(this.clock, at) };
+    const changes = rows.slice(0, page.limit);
+    const last = changes[changes.length - 1];
+    return {
+      pcode,
+      name: district.name,
+      changes,
+      order: page.order,
+      nextCursor:
+        rows.length > page.limit && last ? Buffer.from(last.at).toString('base64url') : null,
+      ...readContext(this.clock, at),
+    };
   }
 }

@@ -1,5 +1,9 @@
+/**
+ * Reads of the current state of the live read-model version (`district_status`, `positions`) and
+ * of single stored events, with parameterised SQL only.
+ */
 import { Inject, Injectable } from '@nestjs/common';
-import { Axis, DistrictStatus, LoggedEvent } from '@sitrep/domain';
+import { DistrictStatus, LoggedEvent, PositionCore } from '@sitrep/domain';
 import { liveReadModel, PG_POOL } from '@sitrep/platform';
 import { Pool } from 'pg';
 
@@ -18,11 +22,15 @@ export interface StatusFilter {
   readonly controller?: string;
 }
 
-export interface StoredEvent extends LoggedEvent {
-  readonly topic?: string;
+export interface CurrentDocument {
+  readonly pcode: string;
+  readonly status: DistrictStatus['status'];
+  readonly controller: string | null;
+  readonly verification: DistrictStatus['verification'];
+  readonly rules: DistrictStatus['rules'];
+  readonly positions: readonly PositionCore[];
 }
 
-/** Reads of the live read-model version, with parameterised SQL only. */
 @Injectable()
 export class ReadModelReader {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
@@ -31,31 +39,15 @@ export class ReadModelReader {
     return (await liveReadModel(this.pool)).schema;
   }
 
-  async status(pcode: string): Promise<(DistrictStatus & { updatedAt: string }) | undefined> {
+  /** A district's current document; undefined for a district never claimed. */
+  async status(pcode: string): Promise<CurrentDocument | undefined> {
     const schema = await this.schema();
-    const { rows } = await this.pool.query<{
-      status: DistrictStatus['status'];
-      controller: string | null;
-      verification: DistrictStatus['verification'];
-      positions: DistrictStatus['positions'];
-      rules: DistrictStatus['rules'];
-      updated_at: Date;
-    }>(
-      `SELECT status, controller, verification, positions, rules, updated_at FROM ${schema}.district_status WHERE pcode = $1`,
+    const { rows } = await this.pool.query<Omit<CurrentDocument, 'pcode'>>(
+      `SELECT status, controller, verification, positions, rules FROM ${schema}.district_status WHERE pcode = $1`,
       [pcode],
     );
     const row = rows[0];
-    return (
-      row && {
-        pcode,
-        status: row.status,
-        controller: row.controller,
-        verification: row.verification,
-        positions: row.positions,
-        rules: row.rules,
-        updatedAt: row.updated_at.toISOString(),
-      }
-    );
+    return row && { pcode, ...row };
   }
 
   /** One page of districts in p-code order, after `after`, filtered. Unclaimed ones have no row. */
@@ -85,44 +77,6 @@ export class ReadModelReader {
     return rows;
   }
 
-  /** Every stored event of the given provinces (all when omitted), visible at `asOf` on `axis`. */
-  async events(
-    provinces: readonly string[] | undefined,
-    asOf?: string,
-    axis: Axis = 'recorded',
-  ): Promise<LoggedEvent[]> {
-    const schema = await this.schema();
-    const clock = axis === 'recorded' ? 'recorded_at' : 'observed_at';
-    // On the observed axis a retraction applies whenever it was made (docs/DECISIONS.md).
-    const retractionsAlways =
-      axis === 'observed' ? " OR type IN ('claim.retracted', 'claim.curator-retracted')" : '';
-    const { rows } = await this.pool.query<{
-      body: LoggedEvent['event'];
-      partition: number;
-      log_offset: string;
-    }>(
-      `SELECT body, partition, log_offset FROM ${schema}.events
-        WHERE ($1::text[] IS NULL OR province = ANY($1::text[]))
-          AND ($2::timestamptz IS NULL OR ${clock} <= $2${retractionsAlways})
-        ORDER BY partition, log_offset`,
-      [provinces ?? null, asOf ?? null],
-    );
-    return rows.map((r) => ({
-      event: r.body,
-      position: { partition: r.partition, offset: Number(r.log_offset) },
-    }));
-  }
-
-  /** Provinces where `actor` claims anything or is named as an actor. */
-  async provincesOf(actor: string): Promise<string[]> {
-    const schema = await this.schema();
-    const { rows } = await this.pool.query<{ province: string }>(
-      `SELECT DISTINCT province FROM ${schema}.events WHERE claimant = $1 OR body->'data'->>'actor' = $1 ORDER BY province`,
-      [actor],
-    );
-    return rows.map((r) => r.province);
-  }
-
   async event(claimId: string): Promise<LoggedEvent | undefined> {
     const schema = await this.schema();
     const { rows } = await this.pool.query<{
@@ -140,39 +94,17 @@ export class ReadModelReader {
   }
 
   /** What `claimant` claims now: its positions, district by district. */
-  async positionsOf(claimant: string): Promise<
-    {
-      district: string;
-      kind: string;
-      actor: string | null;
-      observedAt: string;
-      claimIds: string[];
-      disputedBy: string[];
-      corroboratedBy: unknown;
-    }[]
-  > {
+  async positionsOf(claimant: string): Promise<{ district: string; position: PositionCore }[]> {
     const schema = await this.schema();
-    const { rows } = await this.pool.query<{
-      district: string;
-      kind: string;
-      actor: string | null;
-      observed_at: Date;
-      claim_ids: string[];
-      disputed_by: string[];
-      corroborated_by: unknown;
-    }>(
-      `SELECT district, kind, actor, observed_at, claim_ids, disputed_by, corroborated_by
-         FROM ${schema}.positions WHERE claimant = $1 ORDER BY district`,
+    const { rows } = await this.pool.query<{ district: string; positions: PositionCore[] }>(
+      `SELECT s.pcode AS district, s.positions FROM ${schema}.positions p
+         JOIN ${schema}.district_status s ON s.pcode = p.district
+        WHERE p.claimant = $1 ORDER BY p.district`,
       [claimant],
     );
     return rows.map((r) => ({
       district: r.district,
-      kind: r.kind,
-      actor: r.actor,
-      observedAt: r.observed_at.toISOString(),
-      claimIds: r.claim_ids,
-      disputedBy: r.disputed_by,
-      corroboratedBy: r.corroborated_by,
+      position: r.positions.find((p) => p.claimant === claimant)!,
     }));
   }
 }

@@ -15,6 +15,11 @@ import {
 } from './districts.queries';
 
 const readAt = z.strictObject(asOfQuery);
+const historyQuery = z.strictObject({
+  ...asOfQuery,
+  ...pageQuery,
+  order: z.enum(['oldest', 'newest']).default('oldest'),
+});
 const list = z.strictObject({
   ...asOfQuery,
   ...pageQuery,
@@ -46,6 +51,17 @@ const decodeCursor = (cursor: string | undefined) => {
   return pcodeAfter;
 };
 
+const decodeInstantCursor = (cursor: string | undefined) => {
+  if (cursor === undefined) return undefined;
+  const at = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(at) || Number.isNaN(Date.parse(at))) {
+    throw invalidRequest(
+      'cursor is not one this API gave out; use nextCursor from the previous page',
+    );
+  }
+  return at;
+};
+
 const ASOF_DOC = [
   ApiQuery({ name: 'asOf', required: false, description: 'ISO time: read as of this moment' }),
   ApiQuery({ name: 'axis', required: false, enum: ['recorded', 'observed'] }),
@@ -74,11 +90,16 @@ export class ReadController {
 
   @Get('districts/:pcode/history')
   @withAsOf()
+  @ApiQuery({ name: 'order', required: false, enum: ['oldest', 'newest'] })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 200, default 50' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   history(@Param('pcode') code: string, @Query() query: unknown) {
+    const q = parseOrThrow(historyQuery, query, 'query');
     return this.queries.execute(
       new GetDistrictHistoryQuery(
         pcode(code, /^AF\d{4}$/, 'district'),
-        parseOrThrow(readAt, query, 'query'),
+        { asOf: q.asOf, axis: q.axis },
+        { order: q.order, after: decodeInstantCursor(q.cursor), limit: q.limit },
       ),
     );
   }

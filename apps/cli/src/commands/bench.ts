@@ -616,36 +616,24 @@ function printSummary(
   ];
   // The replay's wall time, phase after phase (they add up to the total); the read phase is split
   // by where the main thread was (Postgres ingests the COPY meanwhile, in its own process).
-  const setup = Math.max(
-    0,
-    t.total -
-      t.read -
-      t.copyDrain -
-      t.status -
-      t.statusLoad -
-      t.statusWrite -
-      t.indexWait -
-      t.switch -
-      t.drop,
-  );
   const phases: [string, number][] = [
-    ['setup (version schema, offsets)', setup],
+    ['setup (version schema, offsets)', t.setup],
     ['reading the log (wall), of which:', t.read],
     ['  Kafka fetch + decode (kafkajs, outside our handler)', Math.max(0, t.read - t.handler)],
     ['  JSON parse + validation + upcast (decodeEvent)', t.decode],
-    ['  fold (ledgers)', t.fold],
+    ['  projection engine (district states, recorded timelines)', t.engine],
     ['  COPY: building rows', t.copyEncode],
     ['  COPY: waiting for Postgres to take rows', t.copyWait],
     [
       '  other handler work',
-      Math.max(0, t.handler - t.decode - t.fold - t.copyEncode - t.copyWait),
+      Math.max(0, t.handler - t.decode - t.engine - t.copyEncode - t.copyWait),
     ],
-    ['COPY: waiting for the last rows to be stored', t.copyDrain],
-    ['waiting for the events statuses depend on (read back; meanwhile: index build)', t.statusLoad],
-    ['status computation (meanwhile: index build)', t.status],
-    ['status + checkpoint writes (meanwhile: index build)', t.statusWrite],
-    ['waiting for the index build', t.indexWait],
-    ['switch + checksum', t.switch],
+    ['COPY: waiting for the last events to be stored', t.eventsDrain],
+    ['observed timelines of every district (meanwhile: events index build)', t.observed],
+    ['COPY: waiting for the last timeline rows to be stored', t.timelinesDrain],
+    ['waiting for the index builds', t.indexWait],
+    ['current states, standings, checkpoints', t.current],
+    ['following the log, switch + checksums', t.switch],
     ['drop old version', t.drop],
   ];
   console.log('');
@@ -657,7 +645,7 @@ function printSummary(
       phases.map(([n, ms]) => [n, s(ms), share(ms)]),
     ),
   );
-  console.log(`index build: ${s(t.indexes)} s, overlapping the status computation and writes`);
+  console.log(`index builds: ${s(t.indexes)} s, overlapping the observed timelines`);
   console.log(`total ${s(t.total)} s (wall, replay start → done)`);
   console.log('');
   console.log(

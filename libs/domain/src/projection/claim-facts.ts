@@ -14,7 +14,7 @@ export interface ClaimFacts {
   readonly province: string;
   /** 1 for a district-level place, 0 for a province (the tie-break of rule 2). */
   readonly specific: 0 | 1;
-  /** observedAt in milliseconds, and as written in the event. */
+  /** observedAt in milliseconds, and as an ISO 8601 string (the form the API writes). */
   readonly at: number;
   readonly observedAt: string;
   /**
@@ -47,6 +47,7 @@ export function factsOf({ event, position }: LoggedEvent, recordedAt?: number): 
     target: { claimId?: string; claimant?: string; place?: string };
   }>;
   const target = event.type === 'claim.asserted' ? undefined : data.target;
+  const at = Date.parse(event.observedAt);
   return {
     id: event.id,
     type: event.type,
@@ -54,8 +55,8 @@ export function factsOf({ event, position }: LoggedEvent, recordedAt?: number): 
     place: event.place.pcode,
     province: event.place.province,
     specific: event.place.level === 'district' ? 1 : 0,
-    at: Date.parse(event.observedAt),
-    observedAt: event.observedAt,
+    at,
+    observedAt: new Date(at).toISOString(),
     recordedAt: recordedAt ?? Date.parse(event.recordedAt),
     partition: position.partition,
     offset: position.offset,

@@ -12,7 +12,7 @@ import { ClaimFacts } from './claim-facts';
 import { DistrictState } from './district-state';
 import { positionOf } from './position-of';
 
-/** An assertion: id, observedAt (ms), district-level (1) or not, partition, offset, kind, actor, precision, and observedAt as written when it is not the ISO form of the milliseconds. */
+/** An assertion: id, observedAt (ms), district-level (1) or not, partition, offset, kind, actor, precision. */
 export type ClaimRecord = readonly [
   string,
   number,
@@ -22,7 +22,6 @@ export type ClaimRecord = readonly [
   AssertionKind,
   string | null,
   Precision,
-  string?,
 ];
 /** A dispute (`d`) or corroboration (`c`) by id: id, kind, claimant, target id, partition, offset, degree. */
 export type EvidenceRecord = readonly [string, 'd' | 'c', string, string, number, number, Degree?];
@@ -41,19 +40,16 @@ export interface LineRecord {
 
 const isoOf = (ms: number) => new Date(ms).toISOString();
 
-function claimRecord(c: ClaimFacts): ClaimRecord {
-  const base = [
-    c.id,
-    c.at,
-    c.specific,
-    c.partition,
-    c.offset,
-    c.kind!,
-    c.actor,
-    c.precision!,
-  ] as const;
-  return c.observedAt === isoOf(c.at) ? base : [...base, c.observedAt];
-}
+const claimRecord = (c: ClaimFacts): ClaimRecord => [
+  c.id,
+  c.at,
+  c.specific,
+  c.partition,
+  c.offset,
+  c.kind!,
+  c.actor,
+  c.precision!,
+];
 
 function evidenceRecord(e: ClaimFacts): EvidenceRecord {
   const kind = e.type === 'claim.disputed' ? 'd' : 'c';
@@ -105,7 +101,7 @@ export function claimFromRecord(
     province: district.province,
     specific: r[2],
     at: r[1],
-    observedAt: r[8] ?? isoOf(r[1]),
+    observedAt: isoOf(r[1]),
     partition: r[3],
     offset: r[4],
     kind: r[5],

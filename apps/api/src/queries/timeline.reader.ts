@@ -1,0 +1,158 @@
+/**
+ * Reads of the timelines of the live read-model version (`status_timeline`, `position_timeline`):
+ * a district's status and positions as of an instant on an axis, many districts' statuses, a
+ * claimant's positions, and a district's history. Each is a few index look-ups: the latest
+ * version at or before the instant, per district or per claimant (read-model.sql).
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { Axis, DistrictStatus, LineRecord } from '@sitrep/domain';
+import { liveReadModel, PG_POOL } from '@sitrep/platform';
+import { Pool } from 'pg';
+import { StatusFilter, StatusRow } from './read-model.reader';
+
+export interface ReadInstant {
+  readonly asOf: string;
+  readonly axis: Axis;
+}
+
+const AXIS: Readonly<Record<Axis, string>> = { recorded: 'r', observed: 'o' };
+
+export interface HistoryRow {
+  readonly at: string;
+  readonly status: DistrictStatus['status'];
+  readonly controller: string | null;
+  readonly verification: DistrictStatus['verification'];
+  readonly causedBy: {
+    readonly claimId: string;
+    readonly reportId: string | null;
+    readonly type: string | null;
+    readonly claimant: string | null;
+  };
+}
+
+@Injectable()
+export class TimelineReader {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  private async schema(): Promise<string> {
+    return (await liveReadModel(this.pool)).schema;
+  }
+
+  /** The status of districts as of an instant, in p-code order after `after`, filtered. */
+  async statusesAt(
+    filter: StatusFilter,
+    after: string | undefined,
+    limit: number,
+    at: ReadInstant,
+  ): Promise<StatusRow[]> {
+    const schema = await this.schema();
+    const { rows } = await this.pool.query<StatusRow>(
+      `SELECT d.pcode, d.name, d.province_pcode AS province, COALESCE(s.status, 'unclaimed') AS status,
+              s.controller, COALESCE(s.verification, 'none') AS verification
+         FROM districts d
+         LEFT JOIN LATERAL (
+           SELECT status, controller, verification FROM ${schema}.status_timeline t
+            WHERE t.district = d.pcode AND t.axis = $6 AND t.valid_from <= $7
+            ORDER BY t.valid_from DESC LIMIT 1) s ON true
+        WHERE ($1::text IS NULL OR d.province_pcode = $1)
+          AND ($2::text IS NULL OR COALESCE(s.status, 'unclaimed') = $2)
+          AND ($3::text IS NULL OR s.controller = $3)
+          AND ($4::text IS NULL OR d.pcode > $4)
+        ORDER BY d.pcode LIMIT $5`,
+      [
+        filter.province ?? null,
+        filter.status ?? null,
+        filter.controller ?? null,
+        after ?? null,
+        limit,
+        AXIS[at.axis],
+        at.asOf,
+      ],
+    );
+    return rows;
+  }
+
+  /** The records of the positions held on a district as of an instant. */
+  async positionsAt(pcode: string, at: ReadInstant): Promise<LineRecord[]> {
+    const schema = await this.schema();
+    const { rows } = await this.pool.query<{ record: string }>(
+      `SELECT p.record FROM ${schema}.district_claimants c
+         CROSS JOIN LATERAL (
+           SELECT record FROM ${schema}.position_timeline t
+            WHERE t.district = c.district AND t.claimant = c.claimant AND t.axis = $2
+              AND t.valid_from <= $3
+            ORDER BY t.valid_from DESC LIMIT 1) p
+        WHERE c.district = $1 AND p.record IS NOT NULL`,
+      [pcode, AXIS[at.axis], at.asOf],
+    );
+    return rows.map((r) => JSON.parse(r.record) as LineRecord);
+  }
+
+  /** A claimant's position records as of an instant, district by district. */
+  async positionsOfClaimantAt(
+    claimant: string,
+    at: ReadInstant,
+  ): Promise<{ district: string; record: LineRecord }[]> {
+    const schema = await this.schema();
+    const { rows } = await this.pool.query<{ district: string; record: string }>(
+      `SELECT c.district, p.record FROM ${schema}.district_claimants c
+         CROSS JOIN LATERAL (
+           SELECT record FROM ${schema}.position_timeline t
+            WHERE t.district = c.district AND t.claimant = c.claimant AND t.axis = $2
+              AND t.valid_from <= $3
+            ORDER BY t.valid_from DESC LIMIT 1) p
+        WHERE c.claimant = $1 AND p.record IS NOT NULL
+        ORDER BY c.district`,
+      [claimant, AXIS[at.axis], at.asOf],
+    );
+    return rows.map((r) => ({ district: r.district, record: JSON.parse(r.record) as LineRecord }));
+  }
+
+  /**
+   * A page of a district's status changes on an axis, oldest or newest first, after the instant
+   * `after` (exclusive) and up to `until` (inclusive), with the claim that caused each.
+   */
+  async history(
+    pcode: string,
+    axis: Axis,
+    order: 'oldest' | 'newest',
+    after: string | undefined,
+    until: string | undefined,
+    limit: number,
+  ): Promise<HistoryRow[]> {
+    const schema = await this.schema();
+    const newest = order === 'newest';
+    const { rows } = await this.pool.query<{
+      valid_from: Date;
+      status: DistrictStatus['status'];
+      controller: string | null;
+      verification: DistrictStatus['verification'];
+      caused_by: string;
+      report_id: string | null;
+      type: string | null;
+      claimant: string | null;
+    }>(
+      `SELECT t.valid_from, t.status, t.controller, t.verification, t.caused_by,
+              e.report_id, e.type, e.claimant
+         FROM ${schema}.status_timeline t
+         LEFT JOIN ${schema}.events e ON e.claim_id = t.caused_by
+        WHERE t.district = $1 AND t.axis = $2
+          AND ($3::timestamptz IS NULL OR t.valid_from ${newest ? '<' : '>'} $3)
+          AND ($4::timestamptz IS NULL OR t.valid_from <= $4)
+        ORDER BY t.valid_from ${newest ? 'DESC' : 'ASC'} LIMIT $5`,
+      [pcode, AXIS[axis], after ?? null, until ?? null, limit],
+    );
+    return rows.map((r) => ({
+      at: r.valid_from.toISOString(),
+      status: r.status,
+      controller: r.controller,
+      verification: r.verification,
+      causedBy: {
+        claimId: r.caused_by,
+        reportId: r.report_id,
+        type: r.type,
+        claimant: r.claimant,
+      },
+    }));
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The `events` table of a read-model version: every claim event once, with the facts the
+ * projection reads and whether it is withdrawn now. Look-ups by claim id, by target, by place and
+ * instant, and a line's older assertions, all through indexes (read-model.sql).
+ */
+import {
+  AssertionKind,
+  ClaimEventType,
+  ClaimFacts,
+  Degree,
+  LineNeed,
+  Precision,
+} from '@sitrep/domain';
+import { PoolClient } from 'pg';
+import { AppliedEvent } from '../projection-effects';
+import { OlderAssertions, StoredClaim } from '../projection-store';
+
+/** The columns a claim's facts are read from. */
+const FACTS = `claim_id, type, claimant, place_pcode, province, specific, kind, actor, precision,
+  target_id, target_claimant, target_place, degree, partition, log_offset, withdrawn,
+  extract(epoch from observed_at) * 1000 AS at, extract(epoch from recorded_at) * 1000 AS recorded`;
+
+interface FactsRow {
+  claim_id: string;
+  type: ClaimEventType;
+  claimant: string;
+  place_pcode: string;
+  province: string;
+  specific: number;
+  kind: AssertionKind | null;
+  actor: string | null;
+  precision: Precision | null;
+  target_id: string | null;
+  target_claimant: string | null;
+  target_place: string | null;
+  degree: Degree | null;
+  partition: number;
+  log_offset: string;
+  withdrawn: boolean;
+  at: string | number;
+  recorded: string | number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function storedClaim(r: FactsRow): StoredClaim {
+  const at = Number(r.at);
+  return {
+    facts: {
+      id: r.claim_id,
+      type: r.type,
+      claimant: r.claimant,
+      place: r.place_pcode,
+      province: r.province,
+      specific: r.specific === 1 ? 1 : 0,
+      at,
+      observedAt: iso(at),
+      recordedAt: Number(r.recorded),
+      partition: r.partition,
+      offset: Number(r.log_offset),
+      kind: r.kind ?? undefined,
+      actor: r.actor,
+      precision: r.precision ?? undefined,
+      targetId: r.target_id ?? undefined,
+      targetClaimant: r.target_claimant ?? undefined,
+      targetPlace: r.target_place ?? undefined,
+      degree: r.degree ?? undefined,
+    },
+    withdrawn: r.withdrawn,
+  };
+}
+
+/** Rule 2's order as SQL: newest first. */
+const NEWEST_FIRST = 'observed_at DESC, specific DESC, partition DESC, log_offset DESC';
+
+export class EventsRepository {
+  constructor(
+    private readonly client: PoolClient,
+    private readonly schema: string,
+  ) {}
+
+  private async select(where: string, params: unknown[], tail = ''): Promise<StoredClaim[]> {
+    const { rows } = await this.client.query<FactsRow>(
+      `SELECT ${FACTS} FROM ${this.schema}.events WHERE ${where} ${tail}`,
+      params,
+    );
+    return rows.map(storedClaim);
+  }
+
+  async applied(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const { rows } = await this.client.query<{ claim_id: string }>(
+      `SELECT claim_id FROM ${this.schema}.events WHERE claim_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Set(rows.map((r) => r.claim_id));
+  }
+
+  claims(ids: readonly string[]): Promise<StoredClaim[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.select('claim_id = ANY($1::uuid[])', [ids]);
+  }
+
+  /** Claims that target these by id (disputes, corroborations, retractions). */
+  targeting(ids: readonly string[]): Promise<StoredClaim[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.select('target_id = ANY($1::uuid[])', [ids]);
+  }
+
+  /** Live blanket disputes of each claimant over its places observed at or after its instant. */
+  async blanketsReaching(
+    reaching: readonly { claimant: string; places: readonly string[]; at: number }[],
+  ): Promise<ClaimFacts[]> {
+    if (reaching.length === 0) return [];
+    const rows = await this.select(
+      `claim_id IN (
+         SELECT e.claim_id
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[]) AS r(claimant, district, province, at)
+           JOIN ${this.schema}.events e
+             ON e.target_claimant = r.claimant AND e.target_place IN (r.district, r.province)
+            AND e.observed_at >= to_timestamp(r.at / 1000) AND NOT e.withdrawn)`,
+      [
+        reaching.map((r) => r.claimant),
+        reaching.map((r) => r.places[0]),
+        reaching.map((r) => r.places[1] ?? r.places[0]),
+        reaching.map((r) => r.at),
+      ],
+    );
+    return rows.map((r) => r.facts);
+  }
+
+  /** A line's live assertions older than `need.below`, newest first, with what bears on them. */
+  async older(need: LineNeed, places: readonly string[], limit: number): Promise<OlderAssertions> {
+    const below = need.below;
+    const found = await this.select(
+      `place_pcode = ANY($1::text[]) AND claimant = $2 AND kind IS NOT NULL AND NOT withdrawn` +
+        (below
+          ? ` AND (observed_at, specific, partition, log_offset) < ($3::timestamptz, $4::smallint, $5::int, $6::bigint)`
+          : ''),
+      below
+        ? [places, need.claimant, iso(below.at), below.specific, below.partition, below.offset]
+        : [places, need.claimant],
+      `ORDER BY ${NEWEST_FIRST} LIMIT ${Math.floor(limit) + 1}`,
+    );
+    const claims = found.slice(0, limit).map((c) => c.facts);
+    if (claims.length === 0) return { claims, more: false, evidence: [], blankets: [] };
+    const evidence = (await this.targeting(claims.map((c) => c.id)))
+      .filter(
+        (t) =>
+          !t.withdrawn &&
+          (t.facts.type === 'claim.disputed' || t.facts.type === 'claim.corroborated'),
+      )
+      .map((t) => t.facts);
+    const blankets = (
+      await this.select(
+        `target_claimant = $1 AND target_place = ANY($2::text[]) AND observed_at >= $3 AND NOT withdrawn`,
+        [need.claimant, places, iso(claims[claims.length - 1]!.at)],
+      )
+    ).map((b) => b.facts);
+    return { claims, more: found.length > limit, evidence, blankets };
+  }
+
+  /** Live claims about these places observed at or after `from` (retractions left out). */
+  async observedFrom(places: readonly string[], from: number): Promise<ClaimFacts[]> {
+    const rows = await this.select(
+      `place_pcode = ANY($1::text[]) AND observed_at >= $2 AND NOT withdrawn
+         AND type NOT IN ('claim.retracted', 'claim.curator-retracted')`,
+      [places, Number.isFinite(from) ? iso(from) : '-infinity'],
+    );
+    return rows.map((r) => r.facts);
+  }
+
+  /** Store the events a batch applied, with their facts and standing. */
+  async insert(events: readonly AppliedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const column = <T>(f: (e: AppliedEvent) => T) => events.map(f);
+    await this.client.query(
+      `INSERT INTO ${this.schema}.events (claim_id, type, schema, report_id, claimant, province,
+         place_pcode, specific, kind, actor, precision, target_id, target_claimant, target_place,
+         degree, observed_at, recorded_at, partition, log_offset, withdrawn, body)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[],
+         $7::text[], $8::smallint[], $9::text[], $10::text[], $11::text[], $12::uuid[], $13::text[],
+         $14::text[], $15::text[], $16::timestamptz[], $17::timestamptz[], $18::int[], $19::bigint[],
+         $20::boolean[], $21::jsonb[])
+       ON CONFLICT (claim_id) DO NOTHING`,
+      [
+        column((e) => e.facts.id),
+        column((e) => e.facts.type),
+        column((e) => e.logged.event.schema),
+        column((e) => e.logged.event.reportId),
+        column((e) => e.facts.claimant),
+        column((e) => e.facts.province),
+        column((e) => e.facts.place),
+        column((e) => e.facts.specific),
+        column((e) => e.facts.kind ?? null),
+        column((e) => e.facts.actor),
+        column((e) => e.facts.precision ?? null),
+        column((e) => e.facts.targetId ?? null),
+        column((e) => e.facts.targetClaimant ?? null),
+        column((e) => e.facts.targetPlace ?? null),
+        column((e) => e.facts.degree ?? null),
+        column((e) => iso(e.facts.at)),
+        column((e) => e.logged.event.recordedAt),
+        column((e) => e.facts.partition),
+        column((e) => e.facts.offset),
+        column((e) => e.withdrawn),
+        column((e) => JSON.stringify(e.logged.event)),
+      ],
+    );
+  }
+
+  /** Claims a batch withdrew or gave back. */
+  async setStandings(standings: readonly { id: string; withdrawn: boolean }[]): Promise<void> {
+    if (standings.length === 0) return;
+    await this.client.query(
+      `UPDATE ${this.schema}.events e SET withdrawn = s.withdrawn
+         FROM unnest($1::uuid[], $2::boolean[]) AS s(id, withdrawn) WHERE e.claim_id = s.id`,
+      [standings.map((s) => s.id), standings.map((s) => s.withdrawn)],
+    );
+  }
+}

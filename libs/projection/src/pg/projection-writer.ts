@@ -1,0 +1,32 @@
+/**
+ * The live projector's sink: a batch's effects written set-based into a read-model version, in
+ * the caller's transaction (with the checkpoint, so that effects are exactly once).
+ */
+import { PoolClient } from 'pg';
+import { BatchEffects } from '../projection-effects';
+import { ActorsRepository } from './actors.repository';
+import { DistrictStatusRepository } from './district-status.repository';
+import { EventsRepository } from './events.repository';
+import { TimelinesRepository } from './timelines.repository';
+
+export async function writeEffects(
+  client: PoolClient,
+  schema: string,
+  effects: BatchEffects,
+  updatedAt: string,
+): Promise<void> {
+  const events = new EventsRepository(client, schema);
+  await events.insert(effects.applied);
+  await events.setStandings(effects.standings);
+  await new ActorsRepository(client, schema).add(
+    effects.applied.flatMap(({ facts }) => [facts.claimant, ...(facts.actor ? [facts.actor] : [])]),
+  );
+  await new DistrictStatusRepository(client, schema).save(effects.states, updatedAt);
+  const timelines = new TimelinesRepository(client, schema);
+  await timelines.writeRecorded(
+    effects.recorded.statuses,
+    effects.recorded.positions,
+    effects.recorded.continued,
+  );
+  await timelines.rewriteObserved(effects.observed);
+}

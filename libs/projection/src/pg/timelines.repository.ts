@@ -1,0 +1,183 @@
+/**
+ * The status and position timelines of a read-model version (`status_timeline`,
+ * `position_timeline`, keyed by `district_claimants`): recorded versions upserted as they come,
+ * observed timelines rewritten from an instant on, and the observed state in effect just before
+ * an instant, for the engine to fold again from there.
+ */
+import {
+  Axis,
+  decide,
+  DistrictRef,
+  DistrictState,
+  LineRecord,
+  positionFromRecord,
+  restoreLine,
+} from '@sitrep/domain';
+import { PoolClient } from 'pg';
+import {
+  ContinuedInstant,
+  ObservedRewrite,
+  PositionVersion,
+  StatusVersion,
+} from '../projection-effects';
+
+export const AXIS_CODE: Readonly<Record<Axis, string>> = { recorded: 'r', observed: 'o' };
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export class TimelinesRepository {
+  constructor(
+    private readonly client: PoolClient,
+    private readonly schema: string,
+  ) {}
+
+  /** The observed state of a district in effect just before `from`. */
+  async observedBefore(district: DistrictRef, from: number): Promise<DistrictState> {
+    const { rows } = await this.client.query<{ record: string }>(
+      `SELECT p.record FROM ${this.schema}.district_claimants c
+         CROSS JOIN LATERAL (
+           SELECT record FROM ${this.schema}.position_timeline t
+            WHERE t.district = c.district AND t.claimant = c.claimant AND t.axis = 'o'
+              AND t.valid_from < $2
+            ORDER BY t.valid_from DESC LIMIT 1) p
+        WHERE c.district = $1 AND p.record IS NOT NULL`,
+      [district.pcode, iso(from)],
+    );
+    const records = rows.map((r) => JSON.parse(r.record) as LineRecord);
+    const positions = records.map((r) => positionFromRecord(r, district));
+    const state = new DistrictState(district, { positions, decision: decide(positions) });
+    for (const record of records) restoreLine(state, record);
+    return state;
+  }
+
+  private async insertStatuses(versions: readonly StatusVersion[], upsert: boolean) {
+    if (versions.length === 0) return;
+    await this.client.query(
+      `INSERT INTO ${this.schema}.status_timeline (district, axis, valid_from, status, controller, verification, caused_by)
+       SELECT * FROM unnest($1::text[], $2::"char"[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::uuid[])
+       ${
+         upsert
+           ? `ON CONFLICT (district, axis, valid_from) DO UPDATE SET status = EXCLUDED.status,
+                controller = EXCLUDED.controller, verification = EXCLUDED.verification,
+                caused_by = EXCLUDED.caused_by`
+           : ''
+       }`,
+      [
+        versions.map((v) => v.district),
+        versions.map((v) => AXIS_CODE[v.axis]),
+        versions.map((v) => iso(v.from)),
+        versions.map((v) => v.status),
+        versions.map((v) => v.controller),
+        versions.map((v) => v.verification),
+        versions.map((v) => v.cause),
+      ],
+    );
+  }
+
+  private async insertPositions(versions: readonly PositionVersion[], upsert: boolean) {
+    if (versions.length === 0) return;
+    await this.client.query(
+      `INSERT INTO ${this.schema}.district_claimants (district, claimant)
+       SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+      [versions.map((v) => v.district), versions.map((v) => v.claimant)],
+    );
+    await this.client.query(
+      `INSERT INTO ${this.schema}.position_timeline (district, claimant, axis, valid_from, kind, actor, record, caused_by)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::"char"[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::uuid[])
+       ${
+         upsert
+           ? `ON CONFLICT (district, claimant, axis, valid_from) DO UPDATE SET kind = EXCLUDED.kind,
+                actor = EXCLUDED.actor, record = EXCLUDED.record, caused_by = EXCLUDED.caused_by`
+           : ''
+       }`,
+      [
+        versions.map((v) => v.district),
+        versions.map((v) => v.claimant),
+        versions.map((v) => AXIS_CODE[v.axis]),
+        versions.map((v) => iso(v.from)),
+        versions.map((v) => v.record?.claims[0]?.[5] ?? null),
+        versions.map((v) => v.record?.claims[0]?.[6] ?? null),
+        versions.map((v) => (v.record ? JSON.stringify(v.record) : null)),
+        versions.map((v) => v.cause),
+      ],
+    );
+  }
+
+  /** New versions of the recorded timelines, and the instants a batch continued. */
+  async writeRecorded(
+    statuses: readonly StatusVersion[],
+    positions: readonly PositionVersion[],
+    continued: readonly ContinuedInstant[],
+  ): Promise<void> {
+    await this.insertStatuses(statuses, true);
+    await this.insertPositions(positions, true);
+    if (continued.length === 0) return;
+    const params = [
+      continued.map((c) => c.district),
+      continued.map((c) => iso(c.from)),
+      continued.map((c) => c.cause),
+    ];
+    const at = `unnest($1::text[], $2::timestamptz[], $3::uuid[]) AS c(district, at, cause)`;
+    await this.client.query(
+      `UPDATE ${this.schema}.status_timeline s SET caused_by = c.cause FROM ${at}
+        WHERE s.district = c.district AND s.axis = 'r' AND s.valid_from = c.at`,
+      params,
+    );
+    await this.client.query(
+      `UPDATE ${this.schema}.position_timeline t SET caused_by = c.cause
+         FROM ${at} JOIN ${this.schema}.district_claimants dc ON dc.district = c.district
+        WHERE t.district = dc.district AND t.claimant = dc.claimant AND t.axis = 'r' AND t.valid_from = c.at`,
+      params,
+    );
+    // A version equal to the one before it is no change (the instant came back to where it was).
+    await this.client.query(
+      `DELETE FROM ${this.schema}.status_timeline s
+        USING ${at}
+        LEFT JOIN LATERAL (
+          SELECT p.status, p.controller, p.verification FROM ${this.schema}.status_timeline p
+           WHERE p.district = c.district AND p.axis = 'r' AND p.valid_from < c.at
+           ORDER BY p.valid_from DESC LIMIT 1) p ON true
+        WHERE s.district = c.district AND s.axis = 'r' AND s.valid_from = c.at
+          AND s.status = COALESCE(p.status, 'unclaimed') AND s.controller IS NOT DISTINCT FROM p.controller
+          AND s.verification = COALESCE(p.verification, 'none')`,
+      params,
+    );
+    await this.client.query(
+      `DELETE FROM ${this.schema}.position_timeline t
+        USING ${at}
+        JOIN ${this.schema}.district_claimants dc ON dc.district = c.district
+        LEFT JOIN LATERAL (
+          SELECT p.record FROM ${this.schema}.position_timeline p
+           WHERE p.district = dc.district AND p.claimant = dc.claimant AND p.axis = 'r' AND p.valid_from < c.at
+           ORDER BY p.valid_from DESC LIMIT 1) p ON true
+        WHERE t.district = dc.district AND t.claimant = dc.claimant AND t.axis = 'r'
+          AND t.valid_from = c.at AND t.record IS NOT DISTINCT FROM p.record`,
+      params,
+    );
+  }
+
+  /** Observed timelines recomputed from an instant on replace what was there. */
+  async rewriteObserved(rewrites: readonly ObservedRewrite[]): Promise<void> {
+    if (rewrites.length === 0) return;
+    const params = [rewrites.map((r) => r.district), rewrites.map((r) => iso(r.from))];
+    const from = `unnest($1::text[], $2::timestamptz[]) AS r(district, at)`;
+    await this.client.query(
+      `DELETE FROM ${this.schema}.status_timeline s USING ${from}
+        WHERE s.district = r.district AND s.axis = 'o' AND s.valid_from >= r.at`,
+      params,
+    );
+    await this.client.query(
+      `DELETE FROM ${this.schema}.position_timeline t
+        USING ${from} JOIN ${this.schema}.district_claimants dc ON dc.district = r.district
+        WHERE t.district = dc.district AND t.claimant = dc.claimant AND t.axis = 'o' AND t.valid_from >= r.at`,
+      params,
+    );
+    await this.insertStatuses(
+      rewrites.flatMap((r) => r.statuses),
+      false,
+    );
+    await this.insertPositions(
+      rewrites.flatMap((r) => r.positions),
+      false,
+    );
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The rows of a read-model version in COPY text format, as the live projector's repositories
+ * would write them (libs/projection/src/pg): events with their facts, timeline versions, and each
+ * district's current state.
+ */
+import { ClaimEvent, ClaimFacts, DistrictState, LineRecord, lineRecord } from '@sitrep/domain';
+import { AXIS_CODE, PositionVersion, StatusVersion } from '@sitrep/projection';
+import { arrayLiteral, copyField } from './copy-stream';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export const EVENT_COLUMNS =
+  'claim_id, type, schema, report_id, claimant, province, place_pcode, specific, kind, actor, precision, target_id, target_claimant, target_place, degree, observed_at, recorded_at, partition, log_offset, withdrawn, body';
+
+/** A row of the events table up to its body (the tab before it included); not withdrawn. */
+export function eventRowStart(facts: ClaimFacts, event: ClaimEvent): string {
+  return `${facts.id}\t${copyField(facts.type)}\t${event.schema}\t${copyField(event.reportId)}\t${copyField(facts.claimant)}\t${copyField(facts.province)}\t${copyField(facts.place)}\t${facts.specific}\t${copyField(facts.kind)}\t${copyField(facts.actor)}\t${copyField(facts.precision)}\t${copyField(facts.targetId)}\t${copyField(facts.targetClaimant)}\t${copyField(facts.targetPlace)}\t${copyField(facts.degree)}\t${facts.observedAt}\t${iso(Date.parse(event.recordedAt))}\t${facts.partition}\t${facts.offset}\tf\t`;
+}
+
+/** A whole row of the events table. */
+export const eventRow = (facts: ClaimFacts, event: ClaimEvent, body?: string): string =>
+  `${eventRowStart(facts, event)}${copyField(body ?? JSON.stringify(event))}\n`;
+
+export const STATUS_COLUMNS =
+  'district, axis, valid_from, status, controller, verification, caused_by';
+
+export const statusRow = (v: StatusVersion): string =>
+  `${v.district}\t${AXIS_CODE[v.axis]}\t${iso(v.from)}\t${v.status}\t${copyField(v.controller)}\t${v.verification}\t${v.cause}\n`;
+
+export const POSITION_COLUMNS =
+  'district, claimant, axis, valid_from, kind, actor, record, caused_by';
+
+export const positionRow = (v: PositionVersion): string => {
+  const head = v.record?.claims[0];
+  return `${v.district}\t${copyField(v.claimant)}\t${AXIS_CODE[v.axis]}\t${iso(v.from)}\t${copyField(head?.[5])}\t${copyField(head?.[6])}\t${copyField(v.record ? JSON.stringify(v.record) : null)}\t${v.cause}\n`;
+};
+
+export const DISTRICT_STATUS_COLUMNS =
+  'pcode, province, status, controller, verification, positions, rules, lines, updated_at';
+export const POSITIONS_COLUMNS =
+  'district, claimant, kind, actor, observed_at, claim_ids, disputed_by, corroborated_by';
+
+/** The current state of a district: its district_status row and its positions rows. */
+export function currentStateRows(
+  state: DistrictState,
+  updatedAt: string,
+): { district: string; positions: string } {
+  const lines: LineRecord[] = [];
+  for (const line of state.allLines()) {
+    const record = lineRecord(state, line);
+    if (record) lines.push(record);
+  }
+  const d = state.decision;
+  const positions = state.settledPositions();
+  const { pcode, province } = state.district;
+  return {
+    district: `${pcode}\t${province}\t${d.status}\t${copyField(d.controller)}\t${d.verification}\t${copyField(JSON.stringify(positions))}\t${copyField(JSON.stringify(d.rules))}\t${copyField(JSON.stringify(lines))}\t${updatedAt}\n`,
+    positions: positions
+      .map(
+        (p) =>
+          `${pcode}\t${copyField(p.claimant)}\t${p.kind}\t${copyField(p.actor)}\t${p.observedAt}\t${copyField(arrayLiteral(p.claimIds))}\t${copyField(arrayLiteral(p.disputedBy))}\t${copyField(JSON.stringify(p.corroboratedBy))}\n`,
+      )
+      .join(''),
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * A scoped replay: one province's events and districts re-derived from the log, up to the live
+ * version's checkpoints, and put in place of its rows in the live version, in one transaction
+ * that holds the live projector. Checksums of the province's rows before and after say whether
+ * they had drifted from the log (and are now repaired).
+ */
+import { inTransaction, liveReadModel } from '@sitrep/platform';
+import { BulkStore, DeadLetterProducer, ProjectionEngine, Timeline } from '@sitrep/projection';
+import { PoolClient } from 'pg';
+import { BulkSink } from './bulk-sink';
+import { EVENT_COLUMNS, POSITION_COLUMNS, STATUS_COLUMNS } from './copy-rows';
+import { writeCurrentRows } from './current-rows';
+import { LogMessage, LogReader } from './log-reader';
+import { combined, ReadModelVersions } from './read-model-versions.repository';
+import { ReplayChecksum } from './replay-store';
+import { decodeBatch, ReplayDeps, topicOffsets } from './replay-run';
+
+export class ScopedReplay {
+  private readonly versions: ReadModelVersions;
+  private readonly store: BulkStore;
+  private readonly engine: ProjectionEngine;
+  private readonly deadLetters: DeadLetterProducer;
+  private readonly reader: LogReader;
+  private readonly buffer = BulkSink.inMemory();
+  private readonly clocks = new Map<number, number>();
+  private targets = new Map<number, number>();
+
+  constructor(
+    private readonly deps: ReplayDeps,
+    id: string,
+    private readonly province: string,
+  ) {
+    this.versions = new ReadModelVersions(deps.pool);
+    this.store = new BulkStore(deps.gazetteer);
+    this.engine = new ProjectionEngine(deps.gazetteer, { observed: 'deferred' });
+    this.deadLetters = new DeadLetterProducer(deps.kafka, deps.topics, { replay: id });
+    this.reader = new LogReader(
+      deps.kafka,
+      deps.topics,
+      `${deps.topics.projectorGroup}.replay.${id}`,
+      (partition, messages) => this.onBatch(partition, messages),
+    );
+  }
+
+  progress(): { processed: number; total: number } {
+    let processed = 0;
+    let total = 0;
+    for (const [p, high] of this.targets) {
+      const low = this.reader.low.get(p) ?? 0;
+      total += Math.max(0, high - low);
+      processed += Math.max(0, Math.min(this.reader.positions.get(p) ?? low, high) - low);
+    }
+    return { processed, total };
+  }
+
+  async run(): Promise<ReplayChecksum> {
+    const { deps, province } = this;
+    const place = deps.gazetteer.place(province);
+    if (!place || place.level !== 'province')
+      throw new Error(`${province} is not a province p-code`);
+    const live = await liveReadModel(deps.pool);
+    const offsets = await topicOffsets(deps);
+    const at = await this.versions.checkpoints(deps.pool, live.schema, deps.topics.claims);
+    this.targets = new Map(
+      offsets.map((o) => [o.partition, at.get(o.partition)?.next ?? Number(o.low)]),
+    );
+    await this.reader.setCeiling(this.targets);
+    await this.reader.start(offsets);
+    await this.reader.reach(this.targets);
+
+    try {
+      return await inTransaction(deps.pool, async (client) => {
+        const current = await this.versions.liveForUpdate(client);
+        if (current.schema !== live.schema)
+          throw new Error('the live read model changed during the replay; run it again');
+        // The live projector is held now: read what it applied since, then replace the rows.
+        const now = await this.versions.checkpoints(client, live.schema, deps.topics.claims);
+        const positions = new Map(
+          offsets.map((o) => [o.partition, now.get(o.partition)?.next ?? Number(o.low)]),
+        );
+        await this.reader.setCeiling(positions);
+        await this.reader.reach(positions);
+        await this.reader.stop();
+        const before = await this.versions.checksums(client, live.schema, positions, { province });
+        await this.replaceRows(client, live.schema);
+        const after = await this.versions.checksums(client, live.schema, positions, { province });
+        return {
+          live: combined(before),
+          rebuilt: combined(after),
+          match: combined(before) === combined(after),
+          models: { live: before, rebuilt: after },
+          positions: Object.fromEntries([...positions].map(([p, o]) => [String(p), o])),
+        };
+      });
+    } finally {
+      await this.stop();
+    }
+  }
+
+  private async onBatch(partition: number, messages: readonly LogMessage[]): Promise<void> {
+    const { events, letters, texts } = decodeBatch(partition, messages, this.deps.gazetteer);
+    const mine = events.filter((e) => e.event.place.province === this.province);
+    // Dead letters were recorded by the live version as it met them; the topic gets them again.
+    await this.deadLetters.publish(this.deps.topics.claims, letters);
+    const effects = await this.engine.project(this.store, mine, this.clocks.get(partition) ?? 0);
+    this.store.commit(effects);
+    this.clocks.set(partition, effects.clock);
+    await this.buffer.sink.write(effects, texts);
+  }
+
+  /** Delete the province's rows in the live version and write the rebuilt ones. */
+  private async replaceRows(client: PoolClient, schema: string): Promise<void> {
+    const { deps, province } = this;
+    const districts = deps.gazetteer.districtsCoveredBy(province);
+    const { sink, rows } = this.buffer;
+    sink.endRecorded();
+    for (const district of districts) {
+      const timeline: Timeline = await this.engine.observedTimeline(this.store, district);
+      sink.addObserved(timeline);
+    }
+    await client.query(`DELETE FROM ${schema}.events WHERE province = $1`, [province]);
+    await client.query(`DELETE FROM ${schema}.district_status WHERE province = $1`, [province]);
+    for (const table of ['positions', 'status_timeline', 'position_timeline', 'district_claimants'])
+      await client.query(`DELETE FROM ${schema}.${table} WHERE district = ANY($1::text[])`, [
+        districts,
+      ]);
+    await rows.events.copyInto(client, `COPY ${schema}.events (${EVENT_COLUMNS}) FROM STDIN`);
+    await rows.statuses.copyInto(
+      client,
+      `COPY ${schema}.status_timeline (${STATUS_COLUMNS}) FROM STDIN`,
+    );
+    await rows.positions.copyInto(
+      client,
+      `COPY ${schema}.position_timeline (${POSITION_COLUMNS}) FROM STDIN`,
+    );
+    await writeCurrentRows(client, schema, this.store, sink, deps.clock.now().toISOString());
+  }
+
+  async stop(): Promise<void> {
+    await this.reader.stop();
+    await this.deadLetters.close();
+  }
+}
