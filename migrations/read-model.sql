@@ -26,9 +26,9 @@ CREATE TABLE :schema.events (
   partition       integer NOT NULL,
   log_offset      bigint NOT NULL,
   withdrawn       boolean NOT NULL DEFAULT false,
-  body            jsonb NOT NULL
+  -- The event as decoded (json, not jsonb: kept as written, cheaper to load; never queried inside).
+  body            json NOT NULL
 );
-CREATE INDEX ON :schema.events (province, log_offset);
 CREATE INDEX ON :schema.events (partition, log_offset);
 -- @deferrable-indexes: a replay's bulk load builds these after loading the rows (faster than
 -- maintaining them row by row); see createReadModelVersion's `deferIndexes`.
@@ -116,6 +116,14 @@ CREATE INDEX ON :schema.district_claimants (claimant, district);
 ALTER TABLE :schema.status_timeline ADD PRIMARY KEY (district, axis, valid_from);
 ALTER TABLE :schema.position_timeline ADD PRIMARY KEY (district, claimant, axis, valid_from);
 -- @end-deferrable-indexes
+
+-- Districts whose observed timeline a batch changed from an instant on, to be rewritten from
+-- there (coalesced: many batches' late events, one rewrite; see observed-settler.ts).
+CREATE TABLE :schema.observed_pending (
+  district  text PRIMARY KEY,
+  from_at   timestamptz NOT NULL,
+  marked_at timestamptz NOT NULL DEFAULT now()
+);
 
 -- Every actor that claims something or is named by a claim.
 CREATE TABLE :schema.actors (

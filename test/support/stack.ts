@@ -340,7 +340,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           lagging = [...high]
             .filter(([partition, next]) => next > 0 && (done.get(partition) ?? 0) < next)
             .map(([p, next]) => `partition ${p}: checkpoint ${done.get(p) ?? 0} < high ${next}`);
-          if (lagging.length === 0) return;
+          if (lagging.length === 0) {
+            // …and the observed timelines that batches left pending are rewritten.
+            const schema = await readModelSchema();
+            const { rows } = await stackPool.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM ${schema}.observed_pending`,
+            );
+            if (rows[0]!.n === 0) return;
+            lagging = [`${rows[0]!.n} observed timelines pending`];
+          }
           await sleep(100);
         }
         throw new Error(

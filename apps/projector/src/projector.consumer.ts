@@ -16,6 +16,7 @@ import { CheckpointsRepository } from '@sitrep/projection';
 import { Consumer, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { ClaimProjector } from './claim-projector';
+import { ObservedSettlerService } from './observed-settler.service';
 
 /**
  * The kafkajs consumer group. Offsets live in Postgres with the rows (never committed to Kafka):
@@ -32,6 +33,7 @@ export class ProjectorConsumer implements OnApplicationBootstrap, OnApplicationS
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: JsonLogger,
     private readonly projector: ClaimProjector,
+    private readonly settler: ObservedSettlerService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -80,6 +82,7 @@ export class ProjectorConsumer implements OnApplicationBootstrap, OnApplicationS
           batch.lastOffset(),
         );
         resolveOffset(batch.lastOffset());
+        this.settler.batchApplied();
         await heartbeat();
         if (result.applied > 0 || result.deadLettered > 0) {
           this.logger.write('info', 'batch projected', {

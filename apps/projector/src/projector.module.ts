@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Config, PlatformModule } from '@sitrep/platform';
 import { ClaimProjector } from './claim-projector';
 import { DeadLetterPublisher } from './dead-letter.publisher';
+import { ObservedSettlerService } from './observed-settler.service';
 import { ProjectorConsumer } from './projector.consumer';
 
 @Module({})
@@ -10,7 +11,7 @@ export class ProjectorModule {
     return {
       module: ProjectorModule,
       imports: [PlatformModule.forRoot('projector', config)],
-      providers: [ClaimProjector, DeadLetterPublisher, ProjectorConsumer],
+      providers: [ClaimProjector, DeadLetterPublisher, ObservedSettlerService, ProjectorConsumer],
     };
   }
 }

@@ -313,6 +313,14 @@ function positionOf(
  * (`districtStatus`) and the projection engine both call it. One pass, no allocation but the
  * answer: the engine calls it at every change of every district.
  */
+/** observedAt of positions in milliseconds, parsed once per position object. */
+const instants = new WeakMap<PositionCore, number>();
+function instantOf(p: PositionCore): number {
+  let at = instants.get(p);
+  if (at === undefined) instants.set(p, (at = time(p.observedAt)));
+  return at;
+}
+
 export function decide(positions: readonly PositionCore[]): StatusDecision {
   let control = 0;
   let contest = 0;
@@ -359,7 +367,7 @@ export function decide(positions: readonly PositionCore[]): StatusDecision {
     let latestAt = 0;
     for (const p of positions) {
       if (p.kind !== 'control' || (onlyUndisputed && p.disputed)) continue;
-      const at = time(p.observedAt);
+      const at = instantOf(p);
       if (
         !latest ||
         at > latestAt ||

@@ -8,12 +8,22 @@ export async function recordReportClaims(
   events: readonly LoggedEvent['event'][],
 ): Promise<void> {
   if (events.length === 0) return;
+  // Typed arrays, one per column: no JSON of whole events to encode and parse.
   await client.query(
     `INSERT INTO report_claims (claim_id, report_id, idx, digest, recorded_at, claimant, kind, place, province)
-     SELECT (e->>'id')::uuid, e->>'reportId', (e->>'index')::int, e->>'reportDigest', (e->>'recordedAt')::timestamptz,
-            e->>'claimant', e->>'kind', e->'place', e->'place'->>'province'
-       FROM unnest($1::jsonb[]) AS t(e)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::text[],
+       $7::text[], $8::jsonb[], $9::text[])
      ON CONFLICT (claim_id) DO NOTHING`,
-    [events.map((e) => JSON.stringify({ ...e, kind: kindOf(e) }))],
+    [
+      events.map((e) => e.id),
+      events.map((e) => e.reportId),
+      events.map((e) => e.index),
+      events.map((e) => e.reportDigest),
+      events.map((e) => e.recordedAt),
+      events.map((e) => e.claimant),
+      events.map((e) => kindOf(e)),
+      events.map((e) => JSON.stringify(e.place)),
+      events.map((e) => e.place.province),
+    ],
   );
 }

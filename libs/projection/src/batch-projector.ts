@@ -5,6 +5,7 @@ import { decodeEvent, Gazetteer, LoggedEvent, placeProblem } from '@sitrep/domai
 import { Clock, inTransaction, recordReportClaims } from '@sitrep/platform';
 import { Pool, PoolClient } from 'pg';
 import { CheckpointsRepository, DeadLetter } from './pg/checkpoints.repository';
+import { ObservedPendingRepository } from './pg/observed-pending.repository';
 import { PgProjectionStore } from './pg/pg-projection-store';
 import { writeEffects } from './pg/projection-writer';
 import { ProjectionEngine } from './projection-engine';
@@ -49,7 +50,7 @@ export class BatchProjector {
   private readonly engine: ProjectionEngine;
 
   constructor(private readonly deps: BatchProjectorDeps) {
-    this.engine = new ProjectionEngine(deps.gazetteer, { observed: 'each-batch' });
+    this.engine = new ProjectionEngine(deps.gazetteer);
   }
 
   /**
@@ -129,6 +130,7 @@ export class BatchProjector {
       const effects = await this.engine.project(store, events, stored?.clock ?? 0);
       await this.deps.deadLetters(topic, letters);
       await writeEffects(client, schema, effects, clock.now().toISOString());
+      await new ObservedPendingRepository(client, schema).mark(effects.observedFrom);
       await recordReportClaims(
         client,
         effects.applied.map((a) => a.logged.event),

@@ -1,10 +1,10 @@
 /**
  * A replay's store: every district's state in memory, complete (every live assertion of every
  * claimant, all evidence), so that batches need no look-ups; the facts of every applied claim,
- * for targets; and, per district, the claims bearing on it, for its observed timeline once the
- * whole log is in (`ProjectionEngine.observedTimeline`).
+ * for targets. A complete state holds every live claim bearing on its district: its observed
+ * timeline is folded from them once the whole log is in (`ProjectionEngine.rewriteObserved` from the start).
  */
-import { ClaimFacts, DistrictRouter, DistrictState, Gazetteer, isRetraction } from '@sitrep/domain';
+import { ClaimFacts, DistrictState, Gazetteer } from '@sitrep/domain';
 import { BatchEffects } from './projection-effects';
 import { OlderAssertions, ProjectionStore, StoredClaim } from './projection-store';
 
@@ -14,12 +14,8 @@ export class BulkStore implements ProjectionStore {
   private readonly withdrawn = new Set<string>();
   private readonly byTarget = new Map<string, ClaimFacts[]>();
   private readonly states = new Map<string, DistrictState>();
-  private readonly bearing = new Map<string, ClaimFacts[]>();
-  private readonly router: DistrictRouter;
 
-  constructor(private readonly gazetteer: Gazetteer) {
-    this.router = new DistrictRouter(gazetteer);
-  }
+  constructor(private readonly gazetteer: Gazetteer) {}
 
   /** Keep what a batch applied (its states are these very objects, changed in place). */
   commit(effects: BatchEffects): void {
@@ -30,13 +26,6 @@ export class BulkStore implements ProjectionStore {
         const list = this.byTarget.get(facts.targetId);
         if (list) list.push(facts);
         else this.byTarget.set(facts.targetId, [facts]);
-      }
-      if (isRetraction(facts)) continue;
-      const target = facts.targetId === undefined ? undefined : this.facts.get(facts.targetId);
-      for (const d of this.router.route(facts, target)) {
-        const list = this.bearing.get(d);
-        if (list) list.push(facts);
-        else this.bearing.set(d, [facts]);
       }
     }
     for (const { id, withdrawn } of effects.standings) {
@@ -101,13 +90,19 @@ export class BulkStore implements ProjectionStore {
     throw new Error('a complete state never needs older assertions');
   }
 
-  async observedBefore(district: string): Promise<DistrictState> {
-    throw new Error(`a bulk store keeps no observed timeline (asked for ${district})`);
+  /** A bulk store folds observed timelines from the start only: the state before is empty. */
+  async observedBefore(district: string, from: number): Promise<DistrictState> {
+    if (from !== -Infinity)
+      throw new Error(`a bulk store keeps no observed timeline (asked for ${district})`);
+    return new DistrictState({
+      pcode: district,
+      province: this.gazetteer.place(district)!.province,
+    });
   }
 
+  /** The live claims of a district's state (complete: they are every live claim bearing on it). */
   async observedFrom(district: string, from: number): Promise<readonly ClaimFacts[]> {
-    return (this.bearing.get(district) ?? []).filter(
-      (c) => c.at >= from && !this.withdrawn.has(c.id),
-    );
+    const state = this.states.get(district);
+    return state ? state.liveClaims().filter((c) => c.at >= from) : [];
   }
 }

@@ -3,10 +3,10 @@
  * read model. The live projector upserts them; a replay copies them into a new version.
  */
 import {
+  AssertionKind,
   Axis,
   ClaimFacts,
   DistrictState,
-  LineRecord,
   LoggedEvent,
   StatusDecision,
 } from '@sitrep/domain';
@@ -24,13 +24,18 @@ export interface StatusVersion {
   readonly cause: string;
 }
 
-/** A change of a claimant's position on a district; `record` null when it no longer holds one. */
+/**
+ * A change of a claimant's position on a district: the position's line record as JSON text
+ * (libs/domain line-record.ts), null when the claimant no longer holds one.
+ */
 export interface PositionVersion {
   readonly district: string;
   readonly claimant: string;
   readonly axis: Axis;
   readonly from: number;
-  readonly record: LineRecord | null;
+  readonly kind: AssertionKind | null;
+  readonly actor: string | null;
+  readonly record: string | null;
   readonly cause: string;
 }
 
@@ -75,8 +80,11 @@ export interface BatchEffects {
   readonly states: readonly DistrictState[];
   /** New versions of the recorded timelines (they only grow). */
   readonly recorded: Timeline & { readonly continued: readonly ContinuedInstant[] };
-  /** Observed timelines rewritten from an instant on. */
-  readonly observed: readonly ObservedRewrite[];
+  /**
+   * Per district, the earliest observed instant the batch changes: its observed timeline is to be
+   * rewritten from there (`ProjectionEngine.rewriteObserved`).
+   */
+  readonly observedFrom: ReadonlyMap<string, number>;
   /** The partition's recorded clock after the batch (the latest recorded instant applied). */
   readonly clock: number;
 }

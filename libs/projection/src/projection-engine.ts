@@ -5,9 +5,11 @@
  *
  * - recorded axis: the current state of each touched district, event after event in log order;
  *   every instant at which a district's document changed becomes a version. It only grows.
- * - observed axis: from the earliest instant the batch touches in each district, the state just
- *   before it and every claim observed since are folded again in observed order (a late event
- *   rewrites the district's observed timeline from its own instant on, and nothing else).
+ * - observed axis: the batch says, per district, the earliest observed instant it changes
+ *   (`observedFrom`); `rewriteObserved` then folds the state just before that instant and every
+ *   claim observed since again, in observed order (a late event rewrites the district's observed
+ *   timeline from its own instant on, and nothing else). The live projector rewrites them a little
+ *   later, coalesced (observed-settler.ts); a bulk replay once, when the whole log is in.
  *
  * The same engine serves the live projector, full replays and scoped replays; only the store it
  * reads and the sink its effects go to differ (projection-store.ts, projection-effects.ts).
@@ -23,7 +25,7 @@ import {
   isRetraction,
   LineNeed,
   LoggedEvent,
-  positionRecord,
+  positionRecordText,
   WithdrawalFlip,
   Withdrawals,
 } from '@sitrep/domain';
@@ -31,7 +33,6 @@ import {
   AppliedEvent,
   BatchEffects,
   ContinuedInstant,
-  ObservedRewrite,
   PositionVersion,
   StatusVersion,
   Timeline,
@@ -39,11 +40,6 @@ import {
 import { OlderAssertions, ProjectionStore } from './projection-store';
 
 export interface ProjectionOptions {
-  /**
-   * `each-batch` (the live projector) rewrites observed timelines as batches come; `deferred`
-   * (a bulk replay) leaves them to `observedTimeline`, once every event is in.
-   */
-  readonly observed: 'each-batch' | 'deferred';
   /** How many older assertions a partial line loads at a time. */
   readonly olderPage?: number;
 }
@@ -61,7 +57,7 @@ export class ProjectionEngine {
 
   constructor(
     readonly gazetteer: Gazetteer,
-    private readonly options: ProjectionOptions,
+    private readonly options: ProjectionOptions = {},
   ) {
     this.router = new DistrictRouter(gazetteer);
   }
@@ -103,8 +99,7 @@ export class ProjectionEngine {
     }));
 
     const recorded = await this.recorded(store, arrivals, context, before);
-    const observed =
-      this.options.observed === 'each-batch' ? await this.observed(store, arrivals, context) : [];
+    const observedFrom = this.observedFrom(arrivals, context.withdrawals);
 
     const events: AppliedEvent[] = fresh.map(({ logged, facts }) => ({
       logged,
@@ -124,20 +119,29 @@ export class ProjectionEngine {
       standings,
       states: recorded.states,
       recorded: recorded.timeline,
-      observed,
+      observedFrom,
       clock,
     };
   }
 
   /**
-   * The observed timeline of a district from the start, from every live claim bearing on it (a
-   * bulk replay calls this once per district, after the log is read).
+   * The observed timeline of a district from `from` on, recomputed from the stored state just
+   * before it and every live claim observed since (`-Infinity`: from the start, as a bulk replay
+   * does once every event is in).
    */
-  async observedTimeline(store: ProjectionStore, district: string): Promise<Timeline> {
-    const place = this.gazetteer.place(district)!;
-    const state = new DistrictState({ pcode: district, province: place.province });
-    const claims = await store.observedFrom(district, -Infinity);
-    return this.fold(state, claims, [], new Map(claims.map((c) => [c.id, c])));
+  async rewriteObserved(store: ProjectionStore, district: string, from: number): Promise<Timeline> {
+    const state = await store.observedBefore(district, from);
+    const claims = await store.observedFrom(district, from);
+    const byId = new Map(claims.map((c) => [c.id, c]));
+    // Evidence observed before the instant that targets assertions observed since.
+    const assertions = claims.filter(isAssertion).map((c) => c.id);
+    const earlier =
+      Number.isFinite(from) && assertions.length > 0
+        ? (await store.targeting(assertions))
+            .filter((t) => !t.withdrawn && !isRetraction(t.facts) && t.facts.at < from)
+            .map((t) => t.facts)
+        : [];
+    return this.fold(state, claims, earlier, byId);
   }
 
   // ---- what the batch needs to know ------------------------------------------------------
@@ -319,13 +323,15 @@ export class ProjectionEngine {
       return;
     }
     const district = state.district.pcode;
-    for (const { claimant } of settled.positions) {
+    for (const { claimant, position } of settled.positions) {
       const version: PositionVersion = {
         district,
         claimant,
         axis,
         from,
-        record: positionRecord(state, claimant),
+        kind: position?.kind ?? null,
+        actor: position?.actor ?? null,
+        record: position ? positionRecordText(state, claimant) : null,
         cause,
       };
       timeline.positions.push(version);
@@ -347,52 +353,24 @@ export class ProjectionEngine {
 
   // ---- observed axis ---------------------------------------------------------------------
 
-  private async observed(
-    store: ProjectionStore,
+  /**
+   * The earliest observed instant the batch changes, per district: that of each claim it brings
+   * (a retraction has none of its own: it applies whatever its observedAt), and that of each claim
+   * it withdraws or gives back.
+   */
+  private observedFrom(
     arrivals: readonly Arrived[],
-    context: Awaited<ReturnType<ProjectionEngine['context']>>,
-  ): Promise<ObservedRewrite[]> {
-    const { withdrawals } = context;
-    // The earliest observed instant the batch changes, per district.
+    withdrawals: Withdrawals,
+  ): Map<string, number> {
     const from = new Map<string, number>();
     const at = (districts: readonly string[], instant: number) => {
       for (const d of districts) from.set(d, Math.min(from.get(d) ?? Infinity, instant));
     };
-    const live = new Map<string, ClaimFacts[]>();
-    const given = new Map<string, ClaimFacts[]>();
     for (const a of arrivals) {
-      const route = this.routeOf(withdrawals, a.facts);
-      if (!isRetraction(a.facts)) {
-        at(route, a.facts.at);
-        if (!withdrawals.isWithdrawn(a.facts.id)) for (const d of route) push(live, d, a.facts);
-      }
-      for (const flip of a.flips) {
-        const flipped = this.routeOf(withdrawals, flip.claim);
-        at(flipped, flip.claim.at);
-        if (!flip.withdrawn) for (const d of flipped) push(given, d, flip.claim);
-      }
+      if (!isRetraction(a.facts)) at(this.routeOf(withdrawals, a.facts), a.facts.at);
+      for (const flip of a.flips) at(this.routeOf(withdrawals, flip.claim), flip.claim.at);
     }
-    const rewrites: ObservedRewrite[] = [];
-    for (const [district, instant] of from) {
-      const state = await store.observedBefore(district, instant);
-      const stored = await store.observedFrom(district, instant);
-      // The batch's own claims and standing changes, on top of what was stored.
-      const claims = new Map<string, ClaimFacts>();
-      for (const c of stored) if (!withdrawals.isWithdrawn(c.id)) claims.set(c.id, c);
-      for (const c of given.get(district) ?? [])
-        if (!withdrawals.isWithdrawn(c.id) && c.at >= instant) claims.set(c.id, c);
-      for (const c of live.get(district) ?? [])
-        if (!withdrawals.isWithdrawn(c.id)) claims.set(c.id, c);
-      // Evidence observed before the instant that targets assertions observed since.
-      const assertions = [...claims.values()].filter(isAssertion).map((c) => c.id);
-      const earlier = (assertions.length === 0 ? [] : await store.targeting(assertions))
-        .filter((t) => !t.withdrawn && !isRetraction(t.facts) && t.facts.at < instant)
-        .map((t) => t.facts)
-        .filter((e) => !withdrawals.isWithdrawn(e.id));
-      const timeline = this.fold(state, [...claims.values()], earlier, claims);
-      rewrites.push({ district, from: instant, ...timeline });
-    }
-    return rewrites;
+    return from;
   }
 
   /**

@@ -16,7 +16,7 @@ import {
   Timeline,
 } from '@sitrep/projection';
 import { Pool, PoolClient } from 'pg';
-import { copyField, CopyStream } from './copy-stream';
+import { copyField, CopyStream } from '@sitrep/projection';
 import {
   EVENT_COLUMNS,
   eventRowStart,
@@ -24,7 +24,7 @@ import {
   positionRow,
   STATUS_COLUMNS,
   statusRow,
-} from './copy-rows';
+} from '@sitrep/projection';
 import { storedAsIs } from './stored-as-is';
 
 const NO_STATUS = { status: 'unclaimed', controller: null, verification: 'none' } as const;
@@ -180,7 +180,7 @@ export class BulkSink {
       const district = this.pendingPosition.get(c.district);
       for (const [claimant, position] of district ?? []) {
         if (position.from !== c.from) continue;
-        const record = position.record ? JSON.stringify(position.record) : null;
+        const record = position.record;
         const written = this.writtenRecord.get(`${c.district}\u0000${claimant}`) ?? null;
         if (written === record) district!.delete(claimant);
         else district!.set(claimant, { ...position, cause: c.cause });
@@ -199,7 +199,7 @@ export class BulkSink {
     const key = `${v.district}\u0000${v.claimant}`;
     this.claimants.add(key);
     if (v.axis === 'recorded') {
-      this.writtenRecord.set(key, v.record ? JSON.stringify(v.record) : null);
+      this.writtenRecord.set(key, v.record);
       this.rows += 1;
     }
   }

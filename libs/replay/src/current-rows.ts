@@ -5,7 +5,7 @@
 import { BulkStore } from '@sitrep/projection';
 import { PoolClient } from 'pg';
 import { BulkSink, MemoryRows } from './bulk-sink';
-import { currentStateRows, DISTRICT_STATUS_COLUMNS, POSITIONS_COLUMNS } from './copy-rows';
+import { currentStateRows, DISTRICT_STATUS_COLUMNS, POSITIONS_COLUMNS } from '@sitrep/projection';
 
 export async function writeCurrentRows(
   client: PoolClient,

@@ -22,6 +22,7 @@ import {
   DeadLetterProducer,
   Letter,
   ProjectionEngine,
+  settleObserved,
 } from '@sitrep/projection';
 import { BulkSink } from './bulk-sink';
 import { writeCurrentRows } from './current-rows';
@@ -64,7 +65,7 @@ export class FullReplay {
   ) {
     this.versions = new ReadModelVersions(deps.pool);
     this.store = new BulkStore(deps.gazetteer);
-    this.engine = new ProjectionEngine(deps.gazetteer, { observed: 'deferred' });
+    this.engine = new ProjectionEngine(deps.gazetteer);
     this.deadLetters = new DeadLetterProducer(deps.kafka, deps.topics, { replay: id });
     this.reader = new LogReader(
       deps.kafka,
@@ -187,7 +188,7 @@ export class FullReplay {
     mark = performance.now();
     for (const district of deps.gazetteer.districts) {
       const waiting = sink.addObserved(
-        await this.engine.observedTimeline(this.store, district.pcode),
+        await this.engine.rewriteObserved(this.store, district.pcode, -Infinity),
       );
       if (waiting) await waiting;
     }
@@ -274,6 +275,9 @@ export class FullReplay {
           const ahead = [...partitions].some((p) => (positions.get(p) ?? low(p)) > liveNext(p));
           if (ahead && performance.now() - liveMoved < LIVE_IDLE_MS) return undefined;
           const compareAt = new Map([...partitions].map((p) => [p, liveNext(p)]));
+          // Both versions' observed timelines as every applied event has them.
+          for (const schema of [current.schema, version.schema])
+            while ((await settleObserved(client, schema, deps.gazetteer, 1000)) > 0);
           const sums = async (schema: string): Promise<ModelChecksums> =>
             this.versions.checksums(client, schema, compareAt, { eventsOnly: ahead });
           const liveSums = await sums(current.schema);

@@ -8,7 +8,7 @@ import { inTransaction, liveReadModel } from '@sitrep/platform';
 import { BulkStore, DeadLetterProducer, ProjectionEngine, Timeline } from '@sitrep/projection';
 import { PoolClient } from 'pg';
 import { BulkSink } from './bulk-sink';
-import { EVENT_COLUMNS, POSITION_COLUMNS, STATUS_COLUMNS } from './copy-rows';
+import { EVENT_COLUMNS, POSITION_COLUMNS, STATUS_COLUMNS } from '@sitrep/projection';
 import { writeCurrentRows } from './current-rows';
 import { LogMessage, LogReader } from './log-reader';
 import { combined, ReadModelVersions } from './read-model-versions.repository';
@@ -32,7 +32,7 @@ export class ScopedReplay {
   ) {
     this.versions = new ReadModelVersions(deps.pool);
     this.store = new BulkStore(deps.gazetteer);
-    this.engine = new ProjectionEngine(deps.gazetteer, { observed: 'deferred' });
+    this.engine = new ProjectionEngine(deps.gazetteer);
     this.deadLetters = new DeadLetterProducer(deps.kafka, deps.topics, { replay: id });
     this.reader = new LogReader(
       deps.kafka,
@@ -115,12 +115,18 @@ export class ScopedReplay {
     const { sink, rows } = this.buffer;
     sink.endRecorded();
     for (const district of districts) {
-      const timeline: Timeline = await this.engine.observedTimeline(this.store, district);
+      const timeline: Timeline = await this.engine.rewriteObserved(this.store, district, -Infinity);
       sink.addObserved(timeline);
     }
     await client.query(`DELETE FROM ${schema}.events WHERE province = $1`, [province]);
     await client.query(`DELETE FROM ${schema}.district_status WHERE province = $1`, [province]);
-    for (const table of ['positions', 'status_timeline', 'position_timeline', 'district_claimants'])
+    for (const table of [
+      'positions',
+      'status_timeline',
+      'position_timeline',
+      'district_claimants',
+      'observed_pending',
+    ])
       await client.query(`DELETE FROM ${schema}.${table} WHERE district = ANY($1::text[])`, [
         districts,
       ]);

@@ -5,7 +5,7 @@
  * version at or before the instant, per district or per claimant (read-model.sql).
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { Axis, DistrictStatus, LineRecord } from '@sitrep/domain';
+import { Axis, DistrictStatus, LineRecord, parseLineRecord } from '@sitrep/domain';
 import { liveReadModel, PG_POOL } from '@sitrep/platform';
 import { Pool } from 'pg';
 import { StatusFilter, StatusRow } from './read-model.reader';
@@ -85,7 +85,7 @@ export class TimelineReader {
         WHERE c.district = $1 AND p.record IS NOT NULL`,
       [pcode, AXIS[at.axis], at.asOf],
     );
-    return rows.map((r) => JSON.parse(r.record) as LineRecord);
+    return rows.map((r) => parseLineRecord(r.record));
   }
 
   /** A claimant's position records as of an instant, district by district. */
@@ -105,7 +105,7 @@ export class TimelineReader {
         ORDER BY c.district`,
       [claimant, AXIS[at.axis], at.asOf],
     );
-    return rows.map((r) => ({ district: r.district, record: JSON.parse(r.record) as LineRecord }));
+    return rows.map((r) => ({ district: r.district, record: parseLineRecord(r.record) }));
   }
 
   /**

@@ -99,6 +99,15 @@ export class DistrictState {
     return undefined;
   }
 
+  /** Every claim the state holds: its lines' assertions, evidence and blanket disputes. */
+  liveClaims(): ClaimFacts[] {
+    const claims: ClaimFacts[] = [];
+    for (const line of this.lines.values()) claims.push(...line.newest());
+    for (const list of this.evidence.values()) claims.push(...list);
+    for (const list of this.blankets.values()) claims.push(...list);
+    return claims;
+  }
+
   evidenceFor(claimId: string): readonly ClaimFacts[] {
     return this.evidence.get(claimId) ?? NONE;
   }

@@ -216,3 +216,51 @@ export function positionFromRecord(
   while (n < run.length && run[n]!.kind === head.kind && run[n]!.actor === head.actor) n += 1;
   return positionOf(record.claimant, run.slice(0, n), evidence, blankets);
 }
+
+const q = (text: string) => JSON.stringify(text);
+
+/**
+ * JSON text of a claim as a record writes it, kept per claim: a claim stands in the records of
+ * many versions (each time its run grows, and in each district its place covers).
+ */
+const texts = new WeakMap<ClaimFacts, string>();
+function textOf(c: ClaimFacts, write: (c: ClaimFacts) => string): string {
+  let text = texts.get(c);
+  if (text === undefined) texts.set(c, (text = write(c)));
+  return text;
+}
+const claimText = (c: ClaimFacts) =>
+  `[${q(c.id)},${c.at},${c.specific},${c.partition},${c.offset},${q(c.kind!)},${c.actor === null ? 'null' : q(c.actor)},${q(c.precision!)}]`;
+const evidenceText = (e: ClaimFacts) =>
+  `[${q(e.id)},"${e.type === 'claim.disputed' ? 'd' : 'c'}",${q(e.claimant)},${q(e.targetId!)},${e.partition},${e.offset}${e.degree === undefined ? '' : `,${q(e.degree)}`}]`;
+const blanketText = (b: ClaimFacts) =>
+  `[${q(b.id)},${q(b.claimant)},${q(b.targetPlace!)},${b.at},${b.partition},${b.offset}]`;
+
+/**
+ * The record of a claimant's position as it stands in `state` (a timeline row), as JSON text:
+ * what `JSON.stringify` makes of `positionRecord`, written directly (the engine writes one for
+ * every version of every position). Null when the claimant holds no position.
+ */
+export function positionRecordText(state: DistrictState, claimant: string): string | null {
+  const run = state.line(claimant)?.run();
+  if (!run || run.length === 0) return null;
+  let claims = '';
+  let evidence = '';
+  for (const c of run) {
+    claims += claims ? `,${textOf(c, claimText)}` : textOf(c, claimText);
+    for (const e of state.evidenceFor(c.id)) {
+      if (e.claimant === claimant) continue;
+      evidence += evidence ? `,${textOf(e, evidenceText)}` : textOf(e, evidenceText);
+    }
+  }
+  const oldest = run[run.length - 1]!.at;
+  let blankets = '';
+  for (const b of state.blanketsOf(claimant)) {
+    if (b.claimant === claimant || b.at < oldest) continue;
+    blankets += blankets ? `,${textOf(b, blanketText)}` : textOf(b, blanketText);
+  }
+  return `{"claimant":${q(claimant)},"claims":[${claims}]${evidence ? `,"evidence":[${evidence}]` : ''}${blankets ? `,"blankets":[${blankets}]` : ''}}`;
+}
+
+/** A record from its JSON text. */
+export const parseLineRecord = (text: string): LineRecord => JSON.parse(text) as LineRecord;

@@ -7,7 +7,11 @@ import { Degree } from '../events';
 import { Evidence, PositionCore } from '../status';
 import { ClaimFacts, inLogOrder } from './claim-facts';
 
-const NONE: readonly ClaimFacts[] = [];
+// Shared empty lists: most positions have no evidence (never changed: positions are read-only).
+const NO_EVIDENCE: readonly Evidence[] = Object.freeze([]);
+const NO_CLAIMANTS: readonly string[] = Object.freeze([]);
+const NO_CORROBORATIONS: readonly (Evidence & { degree: Degree })[] = Object.freeze([]);
+const NO_CORROBORATORS: PositionCore['corroboratedBy'] = Object.freeze([]);
 
 /**
  * The position of `claimant` given its run (newest first, not empty), the disputes and
@@ -22,51 +26,59 @@ export function positionOf(
 ): PositionCore {
   const head = run[0]!;
   const oldest = run[run.length - 1]!;
-  let disputing: ClaimFacts[] | undefined;
-  let corroborating: ClaimFacts[] | undefined;
-  const targetOf = new Map<string, string>();
+  // Disputes and corroborations that count, each with the claim of the run it names.
+  let disputing: [ClaimFacts, string][] | undefined;
+  let corroborating: [ClaimFacts, string][] | undefined;
+  const claimIds: string[] = [];
   for (const claim of run) {
-    for (const e of evidence.get(claim.id) ?? NONE) {
+    claimIds.push(claim.id);
+    const list = evidence.get(claim.id);
+    if (!list) continue;
+    for (const e of list) {
       if (e.claimant === claimant) continue; // self-disputes and self-corroborations do not count
-      targetOf.set(e.id, claim.id);
-      if (e.type === 'claim.disputed') (disputing ??= []).push(e);
-      else if (e.type === 'claim.corroborated') (corroborating ??= []).push(e);
+      if (e.type === 'claim.disputed') (disputing ??= []).push([e, claim.id]);
+      else if (e.type === 'claim.corroborated') (corroborating ??= []).push([e, claim.id]);
     }
   }
   // A blanket dispute reaches the claims of the run observed at or before it; it names the
   // oldest it reaches, the run's oldest claim.
   for (const b of blankets) {
     if (b.claimant === claimant || b.at < oldest.at) continue;
-    targetOf.set(b.id, oldest.id);
-    (disputing ??= []).push(b);
+    (disputing ??= []).push([b, oldest.id]);
   }
 
-  const disputes: Evidence[] = [];
+  let disputes: readonly Evidence[] = NO_EVIDENCE;
+  let disputedBy: readonly string[] = NO_CLAIMANTS;
   if (disputing) {
-    disputing.sort(inLogOrder);
-    for (const d of disputing)
-      disputes.push({
-        claimId: d.id,
-        claimant: d.claimant,
-        targetClaimId: targetOf.get(d.id)!,
-        blanket: d.targetId === undefined,
-      });
+    if (disputing.length > 1) disputing.sort((a, b) => inLogOrder(a[0], b[0]));
+    disputes = disputing.map(([d, target]) => ({
+      claimId: d.id,
+      claimant: d.claimant,
+      targetClaimId: target,
+      blanket: d.targetId === undefined,
+    }));
+    disputedBy =
+      disputing.length === 1
+        ? [disputing[0]![0].claimant]
+        : [...new Set(disputing.map(([d]) => d.claimant))].sort();
   }
-  const corroborations: (Evidence & { degree: Degree })[] = [];
+  let corroborations: readonly (Evidence & { degree: Degree })[] = NO_CORROBORATIONS;
+  let corroboratedBy: PositionCore['corroboratedBy'] = NO_CORROBORATORS;
   if (corroborating) {
-    corroborating.sort(inLogOrder);
-    for (const c of corroborating)
-      corroborations.push({
-        claimId: c.id,
-        claimant: c.claimant,
-        targetClaimId: targetOf.get(c.id)!,
-        blanket: false,
-        degree: c.degree!,
-      });
+    if (corroborating.length > 1) corroborating.sort((a, b) => inLogOrder(a[0], b[0]));
+    corroborations = corroborating.map(([c, target]) => ({
+      claimId: c.id,
+      claimant: c.claimant,
+      targetClaimId: target,
+      blanket: false,
+      degree: c.degree!,
+    }));
+    const by = new Map<string, Degree>();
+    for (const c of corroborations) if (by.get(c.claimant) !== 'full') by.set(c.claimant, c.degree);
+    corroboratedBy = [...by.entries()]
+      .map(([claimantOf, degree]) => ({ claimant: claimantOf, degree }))
+      .sort((a, b) => a.claimant.localeCompare(b.claimant));
   }
-  const corroboratedBy = new Map<string, Degree>();
-  for (const c of corroborations)
-    if (corroboratedBy.get(c.claimant) !== 'full') corroboratedBy.set(c.claimant, c.degree);
 
   return {
     claimant,
@@ -74,16 +86,11 @@ export function positionOf(
     actor: head.actor,
     observedAt: head.observedAt,
     precision: head.precision!,
-    claimIds: run.map((c) => c.id),
+    claimIds,
     disputed: disputes.length > 0,
-    disputedBy: disputes.length === 0 ? [] : [...new Set(disputes.map((d) => d.claimant))].sort(),
+    disputedBy,
     disputes,
-    corroboratedBy:
-      corroboratedBy.size === 0
-        ? []
-        : [...corroboratedBy.entries()]
-            .map(([by, degree]) => ({ claimant: by, degree }))
-            .sort((a, b) => a.claimant.localeCompare(b.claimant)),
+    corroboratedBy,
     corroborations,
     logPosition: { partition: head.partition, offset: head.offset },
   };

@@ -14,6 +14,8 @@ import {
 import { PoolClient } from 'pg';
 import { AppliedEvent } from '../projection-effects';
 import { OlderAssertions, StoredClaim } from '../projection-store';
+import { EVENT_COLUMNS, eventRow } from './copy-rows';
+import { CopyStream } from './copy-stream';
 
 /** The columns a claim's facts are read from. */
 const FACTS = `claim_id, type, claimant, place_pcode, province, specific, kind, actor, precision,
@@ -170,43 +172,18 @@ export class EventsRepository {
     return rows.map((r) => r.facts);
   }
 
-  /** Store the events a batch applied, with their facts and standing. */
+  /**
+   * Store the events a batch applied, with their facts and standing, by COPY: they are new (the
+   * engine applies each claim id once, and one consumer applies a partition at a time).
+   */
   async insert(events: readonly AppliedEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const column = <T>(f: (e: AppliedEvent) => T) => events.map(f);
-    await this.client.query(
-      `INSERT INTO ${this.schema}.events (claim_id, type, schema, report_id, claimant, province,
-         place_pcode, specific, kind, actor, precision, target_id, target_claimant, target_place,
-         degree, observed_at, recorded_at, partition, log_offset, withdrawn, body)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[],
-         $7::text[], $8::smallint[], $9::text[], $10::text[], $11::text[], $12::uuid[], $13::text[],
-         $14::text[], $15::text[], $16::timestamptz[], $17::timestamptz[], $18::int[], $19::bigint[],
-         $20::boolean[], $21::jsonb[])
-       ON CONFLICT (claim_id) DO NOTHING`,
-      [
-        column((e) => e.facts.id),
-        column((e) => e.facts.type),
-        column((e) => e.logged.event.schema),
-        column((e) => e.logged.event.reportId),
-        column((e) => e.facts.claimant),
-        column((e) => e.facts.province),
-        column((e) => e.facts.place),
-        column((e) => e.facts.specific),
-        column((e) => e.facts.kind ?? null),
-        column((e) => e.facts.actor),
-        column((e) => e.facts.precision ?? null),
-        column((e) => e.facts.targetId ?? null),
-        column((e) => e.facts.targetClaimant ?? null),
-        column((e) => e.facts.targetPlace ?? null),
-        column((e) => e.facts.degree ?? null),
-        column((e) => iso(e.facts.at)),
-        column((e) => e.logged.event.recordedAt),
-        column((e) => e.facts.partition),
-        column((e) => e.facts.offset),
-        column((e) => e.withdrawn),
-        column((e) => JSON.stringify(e.logged.event)),
-      ],
+    const copy = new CopyStream(
+      this.client,
+      `COPY ${this.schema}.events (${EVENT_COLUMNS}) FROM STDIN`,
     );
+    for (const e of events) copy.add(eventRow(e.facts, e.logged.event, e.withdrawn));
+    await copy.finish();
   }
 
   /** Claims a batch withdrew or gave back. */

@@ -28,5 +28,4 @@ export async function writeEffects(
     effects.recorded.positions,
     effects.recorded.continued,
   );
-  await timelines.rewriteObserved(effects.observed);
 }

@@ -9,7 +9,7 @@ import {
   decide,
   DistrictRef,
   DistrictState,
-  LineRecord,
+  parseLineRecord,
   positionFromRecord,
   restoreLine,
 } from '@sitrep/domain';
@@ -20,6 +20,8 @@ import {
   PositionVersion,
   StatusVersion,
 } from '../projection-effects';
+import { POSITION_COLUMNS, positionRow, STATUS_COLUMNS, statusRow } from './copy-rows';
+import { CopyStream } from './copy-stream';
 
 export const AXIS_CODE: Readonly<Record<Axis, string>> = { recorded: 'r', observed: 'o' };
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -42,25 +44,54 @@ export class TimelinesRepository {
         WHERE c.district = $1 AND p.record IS NOT NULL`,
       [district.pcode, iso(from)],
     );
-    const records = rows.map((r) => JSON.parse(r.record) as LineRecord);
+    const records = rows.map((r) => parseLineRecord(r.record));
     const positions = records.map((r) => positionFromRecord(r, district));
     const state = new DistrictState(district, { positions, decision: decide(positions) });
     for (const record of records) restoreLine(state, record);
     return state;
   }
 
-  private async insertStatuses(versions: readonly StatusVersion[], upsert: boolean) {
+  /** New versions (nothing to conflict with), by COPY. */
+  private async copyVersions(
+    statuses: readonly StatusVersion[],
+    positions: readonly PositionVersion[],
+  ): Promise<void> {
+    if (statuses.length > 0) {
+      const copy = new CopyStream(
+        this.client,
+        `COPY ${this.schema}.status_timeline (${STATUS_COLUMNS}) FROM STDIN`,
+      );
+      for (const v of statuses) copy.add(statusRow(v));
+      await copy.finish();
+    }
+    if (positions.length > 0) {
+      await this.addClaimants(positions);
+      const copy = new CopyStream(
+        this.client,
+        `COPY ${this.schema}.position_timeline (${POSITION_COLUMNS}) FROM STDIN`,
+      );
+      for (const v of positions) copy.add(positionRow(v));
+      await copy.finish();
+    }
+  }
+
+  private async addClaimants(versions: readonly PositionVersion[]): Promise<void> {
+    const pairs = new Map(versions.map((v) => [`${v.district}\u0000${v.claimant}`, v]));
+    await this.client.query(
+      `INSERT INTO ${this.schema}.district_claimants (district, claimant)
+       SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+      [[...pairs.values()].map((v) => v.district), [...pairs.values()].map((v) => v.claimant)],
+    );
+  }
+
+  private async upsertStatuses(versions: readonly StatusVersion[]) {
     if (versions.length === 0) return;
     await this.client.query(
       `INSERT INTO ${this.schema}.status_timeline (district, axis, valid_from, status, controller, verification, caused_by)
        SELECT * FROM unnest($1::text[], $2::"char"[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::uuid[])
-       ${
-         upsert
-           ? `ON CONFLICT (district, axis, valid_from) DO UPDATE SET status = EXCLUDED.status,
-                controller = EXCLUDED.controller, verification = EXCLUDED.verification,
-                caused_by = EXCLUDED.caused_by`
-           : ''
-       }`,
+       ON CONFLICT (district, axis, valid_from) DO UPDATE SET status = EXCLUDED.status,
+         controller = EXCLUDED.controller, verification = EXCLUDED.verification,
+         caused_by = EXCLUDED.caused_by`,
       [
         versions.map((v) => v.district),
         versions.map((v) => AXIS_CODE[v.axis]),
@@ -73,30 +104,22 @@ export class TimelinesRepository {
     );
   }
 
-  private async insertPositions(versions: readonly PositionVersion[], upsert: boolean) {
+  private async upsertPositions(versions: readonly PositionVersion[]) {
     if (versions.length === 0) return;
-    await this.client.query(
-      `INSERT INTO ${this.schema}.district_claimants (district, claimant)
-       SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
-      [versions.map((v) => v.district), versions.map((v) => v.claimant)],
-    );
+    await this.addClaimants(versions);
     await this.client.query(
       `INSERT INTO ${this.schema}.position_timeline (district, claimant, axis, valid_from, kind, actor, record, caused_by)
        SELECT * FROM unnest($1::text[], $2::text[], $3::"char"[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::uuid[])
-       ${
-         upsert
-           ? `ON CONFLICT (district, claimant, axis, valid_from) DO UPDATE SET kind = EXCLUDED.kind,
-                actor = EXCLUDED.actor, record = EXCLUDED.record, caused_by = EXCLUDED.caused_by`
-           : ''
-       }`,
+       ON CONFLICT (district, claimant, axis, valid_from) DO UPDATE SET kind = EXCLUDED.kind,
+         actor = EXCLUDED.actor, record = EXCLUDED.record, caused_by = EXCLUDED.caused_by`,
       [
         versions.map((v) => v.district),
         versions.map((v) => v.claimant),
         versions.map((v) => AXIS_CODE[v.axis]),
         versions.map((v) => iso(v.from)),
-        versions.map((v) => v.record?.claims[0]?.[5] ?? null),
-        versions.map((v) => v.record?.claims[0]?.[6] ?? null),
-        versions.map((v) => (v.record ? JSON.stringify(v.record) : null)),
+        versions.map((v) => v.kind),
+        versions.map((v) => v.actor),
+        versions.map((v) => v.record),
         versions.map((v) => v.cause),
       ],
     );
@@ -108,8 +131,16 @@ export class TimelinesRepository {
     positions: readonly PositionVersion[],
     continued: readonly ContinuedInstant[],
   ): Promise<void> {
-    await this.insertStatuses(statuses, true);
-    await this.insertPositions(positions, true);
+    // Versions at an instant the previous batch began may exist: upserts; the others are new.
+    const goesOn = new Set(continued.map((c) => `${c.district}\u0000${c.from}`));
+    const continues = (v: { district: string; from: number }) =>
+      goesOn.has(`${v.district}\u0000${v.from}`);
+    await this.upsertStatuses(statuses.filter(continues));
+    await this.upsertPositions(positions.filter(continues));
+    await this.copyVersions(
+      statuses.filter((v) => !continues(v)),
+      positions.filter((v) => !continues(v)),
+    );
     if (continued.length === 0) return;
     const params = [
       continued.map((c) => c.district),
@@ -171,13 +202,9 @@ export class TimelinesRepository {
         WHERE t.district = dc.district AND t.claimant = dc.claimant AND t.axis = 'o' AND t.valid_from >= r.at`,
       params,
     );
-    await this.insertStatuses(
+    await this.copyVersions(
       rewrites.flatMap((r) => r.statuses),
-      false,
-    );
-    await this.insertPositions(
       rewrites.flatMap((r) => r.positions),
-      false,
     );
   }
 }

@@ -20,12 +20,14 @@ import {
   LineRecord,
   lineRecord,
   newestFirst,
+  parseLineRecord,
   PositionCore,
   positionFromRecord,
   restoreLine,
   StatusDecision,
 } from '@sitrep/domain';
 import { BatchEffects, PositionVersion, StatusVersion } from '../projection-effects';
+import { ProjectionEngine } from '../projection-engine';
 import { OlderAssertions, ProjectionStore, StoredClaim } from '../projection-store';
 import { keepRecorded } from './timeline-reads';
 
@@ -40,6 +42,8 @@ export class TableStore implements ProjectionStore {
   readonly events = new Map<string, { facts: ClaimFacts; withdrawn: boolean }>();
   readonly currentRows = new Map<string, CurrentRow>();
   statuses: StatusVersion[] = [];
+  /** Districts whose observed timeline waits to be rewritten, from an instant on. */
+  readonly pending = new Map<string, number>();
   positions: PositionVersion[] = [];
   /** Look-ups made, by kind (tests check that batches read little). */
   readonly reads = { older: 0, observedBefore: 0 };
@@ -69,9 +73,18 @@ export class TableStore implements ProjectionStore {
     keepRecorded(rows, effects.recorded);
     this.statuses = rows.statuses;
     this.positions = rows.positions;
-    for (const rewrite of effects.observed) {
+    for (const [district, from] of effects.observedFrom)
+      this.pending.set(district, Math.min(this.pending.get(district) ?? Infinity, from));
+  }
+
+  /** Rewrite every pending observed timeline, as the settler does (observed-settler.ts). */
+  async settle(engine: ProjectionEngine): Promise<void> {
+    const due = [...this.pending];
+    this.pending.clear();
+    for (const [district, from] of due) {
+      const rewrite = await engine.rewriteObserved(this, district, from);
       const stale = (v: { district: string; axis: Axis; from: number }) =>
-        v.district === rewrite.district && v.axis === 'observed' && v.from >= rewrite.from;
+        v.district === district && v.axis === 'observed' && v.from >= from;
       this.statuses = [...this.statuses.filter((s) => !stale(s)), ...rewrite.statuses];
       this.positions = [...this.positions.filter((p) => !stale(p)), ...rewrite.positions];
     }
@@ -178,7 +191,9 @@ export class TableStore implements ProjectionStore {
         const known = latest.get(v.claimant);
         if (!known || known.from < v.from) latest.set(v.claimant, v);
       }
-    const records = [...latest.values()].flatMap((v) => (v.record ? [v.record] : []));
+    const records = [...latest.values()].flatMap((v) =>
+      v.record ? [parseLineRecord(v.record)] : [],
+    );
     const positions = records.map((r) => positionFromRecord(r, ref));
     const state = new DistrictState(ref, { positions, decision: decide(positions) });
     for (const record of records) restoreLine(state, record);

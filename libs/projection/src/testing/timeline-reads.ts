@@ -8,6 +8,7 @@ import {
   decide,
   DistrictRef,
   PositionCore,
+  parseLineRecord,
   positionFromRecord,
   StatusDecision,
 } from '@sitrep/domain';
@@ -41,7 +42,7 @@ export function documentAt(
     if (!known || known.from <= v.from) latest.set(v.claimant, v);
   }
   const positions = [...latest.values()]
-    .flatMap((v) => (v.record ? [positionFromRecord(v.record, district)] : []))
+    .flatMap((v) => (v.record ? [positionFromRecord(parseLineRecord(v.record), district)] : []))
     .sort((a, b) => a.claimant.localeCompare(b.claimant));
   let status: StatusVersion | undefined;
   for (const v of rows.statuses)
@@ -98,7 +99,7 @@ export function keepRecorded(
     rows.positions = rows.positions.filter((v) => {
       if (!same(v)) return true;
       const b = before(v, rows.positions);
-      return JSON.stringify(b?.record ?? null) !== JSON.stringify(v.record);
+      return (b?.record ?? null) !== v.record;
     });
   }
 }

@@ -1,6 +1,6 @@
 /**
- * COPY … FROM STDIN in text format, fed as rows come: the bulk loads of a replay. A version being
- * rebuilt is not live (no conflicts, no readers), so its rows go in by COPY, not upserts.
+ * COPY … FROM STDIN in text format, fed as rows come: replays' bulk loads, and the rows a batch
+ * adds (new events, new timeline versions: nothing to conflict with) in the live projector.
  */
 import { PoolClient } from 'pg';
 import { from as copyFrom, CopyStreamQuery } from 'pg-copy-streams';

@@ -1,25 +1,37 @@
 /**
- * The rows of a read-model version in COPY text format, as the live projector's repositories
- * would write them (libs/projection/src/pg): events with their facts, timeline versions, and each
- * district's current state.
+ * The rows of a read-model version in COPY text format: events with their facts, timeline
+ * versions, and each district's current state. The live projector's repositories and replays'
+ * bulk loads both write them.
  */
 import { ClaimEvent, ClaimFacts, DistrictState, LineRecord, lineRecord } from '@sitrep/domain';
-import { AXIS_CODE, PositionVersion, StatusVersion } from '@sitrep/projection';
+import { PositionVersion, StatusVersion } from '../projection-effects';
+import { AXIS_CODE } from './timelines.repository';
 import { arrayLiteral, copyField } from './copy-stream';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** ISO text of an instant; rows of one instant come together, so the last one is kept. */
+let lastMs = NaN;
+let lastIso = '';
+const iso = (ms: number) => {
+  if (ms !== lastMs) [lastMs, lastIso] = [ms, new Date(ms).toISOString()];
+  return lastIso;
+};
 
 export const EVENT_COLUMNS =
   'claim_id, type, schema, report_id, claimant, province, place_pcode, specific, kind, actor, precision, target_id, target_claimant, target_place, degree, observed_at, recorded_at, partition, log_offset, withdrawn, body';
 
-/** A row of the events table up to its body (the tab before it included); not withdrawn. */
-export function eventRowStart(facts: ClaimFacts, event: ClaimEvent): string {
-  return `${facts.id}\t${copyField(facts.type)}\t${event.schema}\t${copyField(event.reportId)}\t${copyField(facts.claimant)}\t${copyField(facts.province)}\t${copyField(facts.place)}\t${facts.specific}\t${copyField(facts.kind)}\t${copyField(facts.actor)}\t${copyField(facts.precision)}\t${copyField(facts.targetId)}\t${copyField(facts.targetClaimant)}\t${copyField(facts.targetPlace)}\t${copyField(facts.degree)}\t${facts.observedAt}\t${iso(Date.parse(event.recordedAt))}\t${facts.partition}\t${facts.offset}\tf\t`;
+/** A row of the events table up to its body (the tab before it included). */
+export function eventRowStart(facts: ClaimFacts, event: ClaimEvent, withdrawn = false): string {
+  return `${facts.id}\t${copyField(facts.type)}\t${event.schema}\t${copyField(event.reportId)}\t${copyField(facts.claimant)}\t${copyField(facts.province)}\t${copyField(facts.place)}\t${facts.specific}\t${copyField(facts.kind)}\t${copyField(facts.actor)}\t${copyField(facts.precision)}\t${copyField(facts.targetId)}\t${copyField(facts.targetClaimant)}\t${copyField(facts.targetPlace)}\t${copyField(facts.degree)}\t${facts.observedAt}\t${iso(Date.parse(event.recordedAt))}\t${facts.partition}\t${facts.offset}\t${withdrawn ? 't' : 'f'}\t`;
 }
 
 /** A whole row of the events table. */
-export const eventRow = (facts: ClaimFacts, event: ClaimEvent, body?: string): string =>
-  `${eventRowStart(facts, event)}${copyField(body ?? JSON.stringify(event))}\n`;
+export const eventRow = (
+  facts: ClaimFacts,
+  event: ClaimEvent,
+  withdrawn = false,
+  body?: string,
+): string =>
+  `${eventRowStart(facts, event, withdrawn)}${copyField(body ?? JSON.stringify(event))}\n`;
 
 export const STATUS_COLUMNS =
   'district, axis, valid_from, status, controller, verification, caused_by';
@@ -30,10 +42,8 @@ export const statusRow = (v: StatusVersion): string =>
 export const POSITION_COLUMNS =
   'district, claimant, axis, valid_from, kind, actor, record, caused_by';
 
-export const positionRow = (v: PositionVersion): string => {
-  const head = v.record?.claims[0];
-  return `${v.district}\t${copyField(v.claimant)}\t${AXIS_CODE[v.axis]}\t${iso(v.from)}\t${copyField(head?.[5])}\t${copyField(head?.[6])}\t${copyField(v.record ? JSON.stringify(v.record) : null)}\t${v.cause}\n`;
-};
+export const positionRow = (v: PositionVersion): string =>
+  `${v.district}\t${copyField(v.claimant)}\t${AXIS_CODE[v.axis]}\t${iso(v.from)}\t${copyField(v.kind)}\t${copyField(v.actor)}\t${copyField(v.record)}\t${v.cause}\n`;
 
 export const DISTRICT_STATUS_COLUMNS =
   'pcode, province, status, controller, verification, positions, rules, lines, updated_at';

@@ -1,0 +1,59 @@
+/**
+ * Rewrites the observed timelines that batches left pending (`observed_pending`), each district
+ * once from the earliest instant any batch changed: a stream of late events costs one rewrite of a
+ * district per round, not one per batch. The live projector runs it when it is idle, and at least
+ * every few seconds while it catches up; a replay before it switches.
+ */
+import { Gazetteer } from '@sitrep/domain';
+import { inTransaction } from '@sitrep/platform';
+import { Pool, PoolClient } from 'pg';
+import { ObservedPendingRepository } from './pg/observed-pending.repository';
+import { PgProjectionStore } from './pg/pg-projection-store';
+import { TimelinesRepository } from './pg/timelines.repository';
+import { ObservedRewrite } from './projection-effects';
+import { ProjectionEngine } from './projection-engine';
+
+/** Rewrite up to `limit` pending districts of a version, in the caller's transaction. */
+export async function settleObserved(
+  client: PoolClient,
+  schema: string,
+  gazetteer: Gazetteer,
+  limit: number,
+): Promise<number> {
+  const pending = new ObservedPendingRepository(client, schema);
+  const due = await pending.take(limit);
+  if (due.length === 0) return 0;
+  const engine = new ProjectionEngine(gazetteer);
+  const store = new PgProjectionStore(client, schema, gazetteer);
+  const rewrites: ObservedRewrite[] = [];
+  for (const { district, from } of due)
+    rewrites.push({ district, from, ...(await engine.rewriteObserved(store, district, from)) });
+  await new TimelinesRepository(client, schema).rewriteObserved(rewrites);
+  await pending.clear(due.map((d) => d.district));
+  return due.length;
+}
+
+export class ObservedSettler {
+  constructor(
+    private readonly deps: {
+      readonly pool: Pool;
+      readonly gazetteer: Gazetteer;
+      /** The version to settle, read in the transaction (the live one is locked FOR SHARE). */
+      readonly schema: (client: PoolClient) => Promise<string>;
+    },
+  ) {}
+
+  /** One round: up to `limit` districts in one transaction; how many it rewrote. */
+  settle(limit = 50): Promise<number> {
+    return inTransaction(this.deps.pool, async (client) =>
+      settleObserved(client, await this.deps.schema(client), this.deps.gazetteer, limit),
+    );
+  }
+
+  /** Rounds until nothing is pending. */
+  async settleAll(limit = 50): Promise<number> {
+    let total = 0;
+    for (let n = await this.settle(limit); n > 0; n = await this.settle(limit)) total += n;
+    return total;
+  }
+}

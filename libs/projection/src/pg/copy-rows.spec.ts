@@ -1,0 +1,176 @@
+/**
+ * COPY rows of a bulk replay: a message stored as it came must hold exactly the decoded event,
+ * and fields must be escaped for COPY's text format.
+ */
+import { ClaimEvent, decodeEvent, DistrictState, factsOf, LoggedEvent } from '@sitrep/domain';
+import {
+  assertion,
+  corroboration,
+  curatorRetraction,
+  dispute,
+  retraction,
+} from '@sitrep/domain/testing/fixtures';
+import { copyField } from './copy-stream';
+import { currentStateRows, eventRow, positionRow, statusRow } from './copy-rows';
+
+const control = assertion({
+  id: '00000000-0000-4000-8000-000000000010',
+  reportId: 'r1',
+  index: 0,
+  claimant: 'taliban',
+  observedAt: '2021-09-05T16:00:00.000Z',
+  offset: 0,
+  place: 'AF0802',
+  precision: 'day',
+});
+const contest = assertion({
+  id: '00000000-0000-4000-8000-000000000020',
+  reportId: 'r2',
+  index: 0,
+  claimant: 'nrf',
+  kind: 'contest',
+  observedAt: '2021-09-05T17:00:00.000Z',
+  offset: 1,
+  place: 'AF08',
+});
+const others: LoggedEvent[] = [
+  {
+    ...dispute({
+      id: '00000000-0000-4000-8000-000000000030',
+      reportId: 'r3',
+      index: 0,
+      claimant: 'nrf',
+      observedAt: control.event.observedAt,
+      offset: 2,
+      target: control,
+    }),
+  },
+  dispute({
+    id: '00000000-0000-4000-8000-000000000031',
+    reportId: 'r3',
+    index: 1,
+    claimant: 'nrf',
+    observedAt: control.event.observedAt,
+    offset: 3,
+    target: { claimant: 'taliban', place: 'AF08' },
+  }),
+  corroboration({
+    id: '00000000-0000-4000-8000-000000000040',
+    reportId: 'r4',
+    index: 0,
+    claimant: 'msf',
+    observedAt: control.event.observedAt,
+    offset: 4,
+    target: control,
+    degree: 'partial',
+  }),
+  retraction({
+    id: '00000000-0000-4000-8000-000000000050',
+    reportId: 'r5',
+    index: 0,
+    claimant: 'taliban',
+    observedAt: control.event.observedAt,
+    offset: 5,
+    target: control,
+  }),
+  curatorRetraction({
+    id: '00000000-0000-4000-8000-000000000060',
+    reportId: 'r6',
+    index: 0,
+    observedAt: control.event.observedAt,
+    offset: 6,
+    target: contest,
+  }),
+];
+/** The fixtures write schema 1 envelopes; the API writes the current schema of each type. */
+const current = (e: LoggedEvent): ClaimEvent =>
+  ({ ...e.event, schema: e.event.type === 'claim.asserted' ? 2 : 1 }) as ClaimEvent;
+
+describe('COPY rows', () => {
+  it('escapes backslash, tab, newline and carriage return, and writes null as \\N', () => {
+    expect(copyField('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
+    expect(copyField(null)).toBe('\\N');
+    expect(copyField(undefined)).toBe('\\N');
+    expect(copyField(12)).toBe('12');
+  });
+
+  it('writes one line per event, its facts and its body escaped', () => {
+    const event = { ...current(control), data: { ...current(control).data, quote: 'a\tb\\c' } };
+    const logged = { event: event as ClaimEvent, position: { partition: 3, offset: 42 } };
+    const row = eventRow(factsOf(logged), logged.event);
+    expect(row.endsWith('\n')).toBe(true);
+    const fields = row.slice(0, -1).split('\t');
+    expect(fields).toHaveLength(21);
+    expect(fields.slice(0, 11)).toEqual([
+      '00000000-0000-4000-8000-000000000010',
+      'claim.asserted',
+      '2',
+      'r1',
+      'taliban',
+      'AF08',
+      'AF0802',
+      '1',
+      'control',
+      'taliban',
+      'day',
+    ]);
+    expect(fields.slice(11, 15)).toEqual(['\\N', '\\N', '\\N', '\\N']);
+    expect(fields.slice(17, 20)).toEqual(['3', '42', 'f']);
+    const body = fields[20]!.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c));
+    expect(JSON.parse(body)).toEqual(event);
+  });
+
+  it('writes timeline versions: the axis as one letter, no position as \\N', () => {
+    expect(
+      statusRow({
+        district: 'AF0802',
+        axis: 'observed',
+        from: Date.parse('2021-09-05T16:00:00Z'),
+        status: 'contested',
+        controller: null,
+        verification: 'none',
+        cause: '00000000-0000-4000-8000-000000000010',
+      }),
+    ).toBe(
+      'AF0802\to\t2021-09-05T16:00:00.000Z\tcontested\t\\N\tnone\t00000000-0000-4000-8000-000000000010\n',
+    );
+    expect(
+      positionRow({
+        district: 'AF0802',
+        claimant: 'nrf',
+        axis: 'recorded',
+        from: Date.parse('2021-09-05T16:00:00Z'),
+        kind: null,
+        actor: null,
+        record: null,
+        cause: '00000000-0000-4000-8000-000000000010',
+      }).split('\t'),
+    ).toEqual([
+      'AF0802',
+      'nrf',
+      'r',
+      '2021-09-05T16:00:00.000Z',
+      '\\N',
+      '\\N',
+      '\\N',
+      '00000000-0000-4000-8000-000000000010\n',
+    ]);
+  });
+
+  it('writes a current state and its positions with array literals', () => {
+    const state = new DistrictState({ pcode: 'AF0802', province: 'AF08' });
+    state.apply(factsOf({ ...control, event: current(control) }), true);
+    state.settle();
+    const { district, positions } = currentStateRows(state, '2021-09-06T00:00:00.000Z');
+    expect(district.split('\t').slice(0, 5)).toEqual([
+      'AF0802',
+      'AF08',
+      'claimed',
+      'taliban',
+      'none',
+    ]);
+    expect(positions).toBe(
+      'AF0802\ttaliban\tcontrol\ttaliban\t2021-09-05T16:00:00.000Z\t{"00000000-0000-4000-8000-000000000010"}\t{}\t[]\n',
+    );
+  });
+});
