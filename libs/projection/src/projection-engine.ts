@@ -406,9 +406,3 @@ export class ProjectionEngine {
     return timeline;
   }
 }
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}

@@ -1,5 +1,5 @@
 /** A message stored as it came must hold exactly the decoded event. */
-import { ClaimEvent, decodeEvent, DistrictState, factsOf, LoggedEvent } from '@sitrep/domain';
+import { ClaimEvent, decodeEvent, LoggedEvent } from '@sitrep/domain';
 import {
   assertion,
   corroboration,

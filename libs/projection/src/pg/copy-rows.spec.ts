@@ -2,14 +2,8 @@
  * COPY rows of a bulk replay: a message stored as it came must hold exactly the decoded event,
  * and fields must be escaped for COPY's text format.
  */
-import { ClaimEvent, decodeEvent, DistrictState, factsOf, LoggedEvent } from '@sitrep/domain';
-import {
-  assertion,
-  corroboration,
-  curatorRetraction,
-  dispute,
-  retraction,
-} from '@sitrep/domain/testing/fixtures';
+import { ClaimEvent, DistrictState, factsOf, LoggedEvent } from '@sitrep/domain';
+import { assertion } from '@sitrep/domain/testing/fixtures';
 import { copyField } from './copy-stream';
 import { currentStateRows, eventRow, positionRow, statusRow } from './copy-rows';
 
@@ -23,65 +17,6 @@ const control = assertion({
   place: 'AF0802',
   precision: 'day',
 });
-const contest = assertion({
-  id: '00000000-0000-4000-8000-000000000020',
-  reportId: 'r2',
-  index: 0,
-  claimant: 'nrf',
-  kind: 'contest',
-  observedAt: '2021-09-05T17:00:00.000Z',
-  offset: 1,
-  place: 'AF08',
-});
-const others: LoggedEvent[] = [
-  {
-    ...dispute({
-      id: '00000000-0000-4000-8000-000000000030',
-      reportId: 'r3',
-      index: 0,
-      claimant: 'nrf',
-      observedAt: control.event.observedAt,
-      offset: 2,
-      target: control,
-    }),
-  },
-  dispute({
-    id: '00000000-0000-4000-8000-000000000031',
-    reportId: 'r3',
-    index: 1,
-    claimant: 'nrf',
-    observedAt: control.event.observedAt,
-    offset: 3,
-    target: { claimant: 'taliban', place: 'AF08' },
-  }),
-  corroboration({
-    id: '00000000-0000-4000-8000-000000000040',
-    reportId: 'r4',
-    index: 0,
-    claimant: 'msf',
-    observedAt: control.event.observedAt,
-    offset: 4,
-    target: control,
-    degree: 'partial',
-  }),
-  retraction({
-    id: '00000000-0000-4000-8000-000000000050',
-    reportId: 'r5',
-    index: 0,
-    claimant: 'taliban',
-    observedAt: control.event.observedAt,
-    offset: 5,
-    target: control,
-  }),
-  curatorRetraction({
-    id: '00000000-0000-4000-8000-000000000060',
-    reportId: 'r6',
-    index: 0,
-    observedAt: control.event.observedAt,
-    offset: 6,
-    target: contest,
-  }),
-];
 /** The fixtures write schema 1 envelopes; the API writes the current schema of each type. */
 const current = (e: LoggedEvent): ClaimEvent =>
   ({ ...e.event, schema: e.event.type === 'claim.asserted' ? 2 : 1 }) as ClaimEvent;
