@@ -28,12 +28,13 @@ export interface RandomLogOptions {
   readonly provinces?: readonly string[];
   /** Claimants (the curator comes on top). */
   readonly claimants?: readonly string[];
+  /** When the log's first report is recorded (default 1 August 2021). */
+  readonly start?: string;
 }
 
 const CLAIMANTS = ['taliban', 'nrf', 'local-elders', 'emergency-ngo', 'un-ocha'];
 const ACTORS = ['taliban', 'nrf', 'isk'];
 const HOUR = 3_600_000;
-const START = Date.parse('2021-08-01T00:00:00Z');
 
 /** A claim id as the API makes them (a UUID), from a counter. */
 const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
@@ -46,7 +47,7 @@ export function randomLog(options: RandomLogOptions): LoggedEvent[] {
   const offsets = provinces.map(() => 0);
   const log: LoggedEvent[] = [];
   const byProvince = new Map<string, LoggedEvent[]>(provinces.map((p) => [p, []]));
-  let clock = START;
+  let clock = Date.parse(options.start ?? '2021-08-01T00:00:00Z');
   let ids = 0;
   let reports = 0;
 
