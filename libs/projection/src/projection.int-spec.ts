@@ -225,6 +225,7 @@ describe('given the worked example on the claim topic', () => {
       expect(positions.map((p) => [p.claimant, p.valid_from.toISOString(), p.kind])).toContainEqual(
         ['taliban', aug(21), 'presence'],
       );
+      expect(await rows(others)).toEqual(othersBefore);
       const read = await stack.get('/v1/districts/AF0907', {
         query: { asOf: aug(21, 12), axis: 'observed' },
       });
