@@ -717,6 +717,28 @@ describe('POST /v1/claims/{claimId}/retractions (curator retraction)', () => {
     ]);
   });
 
+  it('then the claims that do not count are placed a page at a time, following nextCursor', async () => {
+    const whole = await explain(ANDARAB);
+    expect(whole.nextCursor).toBeNull();
+    const placed: Json[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const { status, body } = await stack.get(`/v1/audit/districts/${ANDARAB}/explain`, {
+        query: { limit: 1, cursor },
+      });
+      expect(status).toBe(200);
+      expect(rulesOf(body)).toEqual(rulesOf(whole));
+      placed.push(...body.notCounted);
+      cursor = body.nextCursor ?? undefined;
+      if (!cursor) break;
+    }
+    expect(placed.map((n) => n.claimId)).toEqual(whole.notCounted.map((n: Json) => n.claimId));
+    const bad = await stack.get(`/v1/audit/districts/${ANDARAB}/explain`, {
+      query: { cursor: 'bm90LWEtY3Vyc29y' },
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it('then the explanation names the retraction, its curator and reason, and why r3 reaches nothing', async () => {
     const x = await explain(ANDARAB);
     expect(rulesOf(x)).toEqual(NONE);

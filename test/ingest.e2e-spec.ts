@@ -440,6 +440,33 @@ describe('the other reads, on the worked example', () => {
     expect(before.status).toBe(404);
   });
 
+  it('GET /v1/districts/{pcode}/history pages newest or oldest first, with a cursor', async () => {
+    const all = (await stack.get(`/v1/districts/${PUL_E_HISAR}/history`)).body.changes;
+    expect(all).toHaveLength(4);
+    const newest: Json[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 3; page++) {
+      const { status, body } = await stack.get(`/v1/districts/${PUL_E_HISAR}/history`, {
+        query: { order: 'newest', limit: 3, cursor },
+      });
+      expect(status).toBe(200);
+      expect(body.order).toBe('newest');
+      newest.push(...body.changes);
+      cursor = body.nextCursor ?? undefined;
+      if (!cursor) break;
+    }
+    expect(newest).toEqual([...all].reverse());
+    const asOf = await stack.get(`/v1/districts/${PUL_E_HISAR}/history`, {
+      query: { asOf: receipts[1].recordedAt },
+    });
+    expect(asOf.body.changes).toEqual(all.slice(0, 2));
+    const bad = await stack.get(`/v1/districts/${PUL_E_HISAR}/history`, {
+      query: { cursor: 'not-one-we-gave' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.contentType).toContain('application/problem+json');
+  });
+
   it('GET /v1/districts/{pcode}/history lists each status change with its cause', async () => {
     const response = await stack.get(`/v1/districts/${PUL_E_HISAR}/history`);
     expect(response.status).toBe(200);
