@@ -18,7 +18,11 @@ export async function startProjector(
   await ensureDatabase(config.databaseUrl);
   const pool = createPool(config.databaseUrl, 1);
   try {
-    const { applied } = await migrate(pool);
+    const { applied, readModel } = await migrate(pool);
+    if (readModel === 'replaced')
+      logger.write('warn', 'the live read model had an older layout: rebuilding it from the log', {
+        hint: 'reads are empty until the projector has caught up; npm run replay does it too',
+      });
     logger.write('info', 'database ready', {
       database: redactUrl(config.databaseUrl),
       migrations: applied,

@@ -147,13 +147,31 @@ describe('migrate', () => {
     const before = await pool.query(
       'SELECT (SELECT count(*) FROM provinces) AS p, (SELECT count(*) FROM districts) AS d, (SELECT count(*) FROM place_aliases) AS a, (SELECT count(*) FROM read_model_versions) AS v, (SELECT count(*) FROM gazetteer_versions) AS g, (SELECT count(*) FROM api_keys) AS k',
     );
-    expect(await migrate(pool)).toEqual({ applied: [] });
-    expect(await migrate(pool)).toEqual({ applied: [] });
+    expect(await migrate(pool)).toEqual({ applied: [], readModel: 'kept' });
+    expect(await migrate(pool)).toEqual({ applied: [], readModel: 'kept' });
     const after = await pool.query(
       'SELECT (SELECT count(*) FROM provinces) AS p, (SELECT count(*) FROM districts) AS d, (SELECT count(*) FROM place_aliases) AS a, (SELECT count(*) FROM read_model_versions) AS v, (SELECT count(*) FROM gazetteer_versions) AS g, (SELECT count(*) FROM api_keys) AS k',
     );
     expect(after.rows).toEqual(before.rows);
     expect(await liveReadModel(pool)).toEqual({ version: 1, schema: 'rm_1' });
+  });
+
+  it('given a live read model of an older layout, then an empty one of this layout replaces it (the projector fills it from the log)', async () => {
+    const other = freshName();
+    await ensureDatabase(urlOf(other));
+    const db = poolOn(other, 1);
+    expect((await migrate(db)).readModel).toBe('created');
+    await db.query("UPDATE read_model_versions SET format = 1 WHERE state = 'live'");
+    expect(await migrate(db)).toEqual({ applied: [], readModel: 'replaced' });
+    expect(await liveReadModel(db)).toEqual({ version: 2, schema: 'rm_2' });
+    const { rows } = await db.query<{ version: number; state: string }>(
+      'SELECT version, state FROM read_model_versions ORDER BY version',
+    );
+    expect(rows).toEqual([
+      { version: 1, state: 'retired' },
+      { version: 2, state: 'live' },
+    ]);
+    await db.end();
   });
 
   it('given several processes migrate a fresh database at once, then all succeed with one live version', async () => {

@@ -60,7 +60,12 @@ const MIGRATION_LOCK = 7_402_211;
  * Apply numbered migrations, load the gazetteer if its files changed, and make sure a live
  * read-model version exists. Safe to run from several processes at once.
  */
-export async function migrate(pool: Pool): Promise<{ applied: string[] }> {
+/** The layout of migrations/read-model.sql (2: facts on events, timelines, observed rewrites). */
+export const READ_MODEL_FORMAT = 2;
+
+export async function migrate(
+  pool: Pool,
+): Promise<{ applied: string[]; readModel: 'kept' | 'created' | 'replaced' }> {
   return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -82,15 +87,22 @@ export async function migrate(pool: Pool): Promise<{ applied: string[] }> {
       applied.push(file);
     }
     await loadGazetteerRows(client);
-    const live = await client.query("SELECT 1 FROM read_model_versions WHERE state = 'live'");
-    if (live.rowCount === 0) {
-      const version = await createReadModelVersion(client);
-      await client.query(
-        "UPDATE read_model_versions SET state = 'live', live_since = now() WHERE version = $1",
-        [version.version],
-      );
-    }
-    return { applied };
+    const { rows } = await client.query<{ version: number; format: number }>(
+      "SELECT version, format FROM read_model_versions WHERE state = 'live'",
+    );
+    const live = rows[0];
+    if (live && live.format >= READ_MODEL_FORMAT) return { applied, readModel: 'kept' };
+    // None yet, or one of an older layout: an empty version of this one, filled from the log.
+    const version = await createReadModelVersion(client);
+    if (live)
+      await client.query("UPDATE read_model_versions SET state = 'retired' WHERE version = $1", [
+        live.version,
+      ]);
+    await client.query(
+      "UPDATE read_model_versions SET state = 'live', live_since = now() WHERE version = $1",
+      [version.version],
+    );
+    return { applied, readModel: live ? 'replaced' : 'created' };
   });
 }
 
@@ -134,8 +146,8 @@ export async function createReadModelVersion(
   await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   await client.query(ddl);
   await client.query(
-    "INSERT INTO read_model_versions (version, schema_name, state) VALUES ($1, $2, 'building')",
-    [version, schema],
+    "INSERT INTO read_model_versions (version, schema_name, state, format) VALUES ($1, $2, 'building', $3)",
+    [version, schema, READ_MODEL_FORMAT],
   );
   return { version, schema, deferredIndexes };
 }
