@@ -86,7 +86,7 @@ export class BulkStore implements ProjectionStore {
     return found;
   }
 
-  async older(): Promise<OlderAssertions> {
+  async older(): Promise<OlderAssertions[]> {
     throw new Error('a complete state never needs older assertions');
   }
 

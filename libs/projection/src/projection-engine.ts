@@ -224,13 +224,18 @@ export class ProjectionEngine {
       if (needs.length === 0) return { states: districts.map((d) => states.get(d)!), timeline };
       if (store.complete || attempt >= MAX_ATTEMPTS)
         throw new Error(`the projection could not load what ${needs.length} lines need`);
-      for (const need of needs) {
-        const key = `${need.district}\u0000${need.claimant}`;
+      // One page more for each line that needs one (a line may say so at several instants).
+      const lines = new Map(needs.map((need) => [`${need.district}\u0000${need.claimant}`, need]));
+      const asks = [...lines].map(([key, need]) => {
         const pages = older.get(key) ?? [];
-        const below = pages.at(-1)?.claims.at(-1) ?? need.below;
-        pages.push(await store.older({ ...need, below }, this.options.olderPage ?? 64));
         older.set(key, pages);
-      }
+        return { need: { ...need, below: pages.at(-1)?.claims.at(-1) ?? need.below }, pages };
+      });
+      const loaded = await store.older(
+        asks.map((a) => a.need),
+        this.options.olderPage ?? 64,
+      );
+      asks.forEach((a, i) => a.pages.push(loaded[i]!));
     }
   }
 

@@ -44,8 +44,8 @@ export interface ProjectionStore {
   ): Promise<readonly ClaimFacts[]>;
   /** The current state (recorded axis) of these districts. */
   current(districts: readonly string[]): Promise<Map<string, DistrictState>>;
-  /** Older live assertions of a partial line. */
-  older(need: LineNeed, limit: number): Promise<OlderAssertions>;
+  /** Older live assertions of partial lines, for each need (in order). */
+  older(needs: readonly LineNeed[], limit: number): Promise<OlderAssertions[]>;
   /** The observed-axis state of a district in effect just before `from` (milliseconds). */
   observedBefore(district: string, from: number): Promise<DistrictState>;
   /** Live applied claims bearing on the district observed at or after `from`. */

@@ -23,6 +23,7 @@ import {
   PANJSHIR,
   prng,
   retraction,
+  sep,
   workedExample,
 } from '@sitrep/domain/testing/fixtures';
 import { randomLog } from '@sitrep/domain/testing/random-log';
@@ -277,6 +278,43 @@ describe('given the worked example on the claim topic', () => {
     const read = await stack.get('/v1/districts/AF0912');
     expect(read.body.positions.find((p: Json) => p.claimant === 'nrf').disputedBy).toEqual([
       'local-elders',
+    ]);
+  });
+});
+
+describe('given a claimant whose latest assertions are all retracted', () => {
+  it('then its older assertions are read back from the events and its position is the older run', async () => {
+    const said = (n: number, kind: 'control' | 'presence', day: number) =>
+      assertion({
+        id: uuid(500 + n),
+        claimant: 'isk',
+        place: 'AF0806',
+        kind,
+        observedAt: sep(day),
+        recordedAt: sep(day, 1),
+        offset: 0,
+      });
+    // Recorded after everything before on the topic (see the property test below).
+    const first = said(0, 'control', 10);
+    const second = said(1, 'presence', 11);
+    const third = said(2, 'control', 12);
+    // One batch each: the current state keeps the run and the assertion after it only.
+    await produce([first]);
+    await produce([second]);
+    await produce([third]);
+    const withdraw = (n: number, target: LoggedEvent) =>
+      retraction({
+        id: uuid(600 + n),
+        claimant: 'isk',
+        target,
+        observedAt: sep(13),
+        recordedAt: sep(13),
+        offset: 0,
+      });
+    await produce([withdraw(0, third), withdraw(1, second)]);
+    const read = (await stack.get('/v1/districts/AF0806')).body;
+    expect(read.positions.map((p: Json) => [p.claimant, p.kind, p.claimIds])).toEqual([
+      ['isk', 'control', [first.event.id]],
     ]);
   });
 });

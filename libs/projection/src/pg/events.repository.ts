@@ -114,6 +114,14 @@ export class EventsRepository {
     reaching: readonly { claimant: string; places: readonly string[]; at: number }[],
   ): Promise<ClaimFacts[]> {
     if (reaching.length === 0) return [];
+    // One row per claimant and place, from the earliest instant asked.
+    const earliest = new Map<string, { claimant: string; places: readonly string[]; at: number }>();
+    for (const r of reaching) {
+      const key = `${r.claimant}\u0000${r.places.join(',')}`;
+      const known = earliest.get(key);
+      if (!known || r.at < known.at) earliest.set(key, r);
+    }
+    reaching = [...earliest.values()];
     const rows = await this.select(
       `claim_id IN (
          SELECT e.claim_id
@@ -131,35 +139,65 @@ export class EventsRepository {
     return rows.map((r) => r.facts);
   }
 
-  /** A line's live assertions older than `need.below`, newest first, with what bears on them. */
-  async older(need: LineNeed, places: readonly string[], limit: number): Promise<OlderAssertions> {
-    const below = need.below;
-    const found = await this.select(
-      `place_pcode = ANY($1::text[]) AND claimant = $2 AND kind IS NOT NULL AND NOT withdrawn` +
-        (below
-          ? ` AND (observed_at, specific, partition, log_offset) < ($3::timestamptz, $4::smallint, $5::int, $6::bigint)`
-          : ''),
-      below
-        ? [places, need.claimant, iso(below.at), below.specific, below.partition, below.offset]
-        : [places, need.claimant],
-      `ORDER BY ${NEWEST_FIRST} LIMIT ${Math.floor(limit) + 1}`,
+  /**
+   * For each need, the line's live assertions older than its `below`, newest first (up to
+   * `limit`), with the disputes and corroborations that target them and the blanket disputes that
+   * reach them: three statements whatever the number of needs.
+   */
+  async older(
+    needs: readonly { need: LineNeed; places: readonly string[] }[],
+    limit: number,
+  ): Promise<OlderAssertions[]> {
+    if (needs.length === 0) return [];
+    const { rows } = await this.client.query<FactsRow & { i: number }>(
+      `SELECT n.i, f.* FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
+           $6::smallint[], $7::int[], $8::bigint[]) AS n(i, claimant, district, province, at, specific, part, off)
+         CROSS JOIN LATERAL (
+           SELECT ${FACTS} FROM ${this.schema}.events
+            WHERE place_pcode IN (n.district, n.province) AND claimant = n.claimant
+              AND kind IS NOT NULL AND NOT withdrawn
+              AND (n.at IS NULL OR (observed_at, specific, partition, log_offset) < (n.at, n.specific, n.part, n.off))
+            ORDER BY ${NEWEST_FIRST} LIMIT $9) f`,
+      [
+        needs.map((_, i) => i),
+        needs.map((n) => n.need.claimant),
+        needs.map((n) => n.places[0]),
+        needs.map((n) => n.places[1] ?? n.places[0]),
+        needs.map((n) => (n.need.below ? iso(n.need.below.at) : null)),
+        needs.map((n) => n.need.below?.specific ?? null),
+        needs.map((n) => n.need.below?.partition ?? null),
+        needs.map((n) => n.need.below?.offset ?? null),
+        Math.floor(limit) + 1,
+      ],
     );
-    const claims = found.slice(0, limit).map((c) => c.facts);
-    if (claims.length === 0) return { claims, more: false, evidence: [], blankets: [] };
-    const evidence = (await this.targeting(claims.map((c) => c.id)))
-      .filter(
-        (t) =>
-          !t.withdrawn &&
-          (t.facts.type === 'claim.disputed' || t.facts.type === 'claim.corroborated'),
-      )
-      .map((t) => t.facts);
-    const blankets = (
-      await this.select(
-        `target_claimant = $1 AND target_place = ANY($2::text[]) AND observed_at >= $3 AND NOT withdrawn`,
-        [need.claimant, places, iso(claims[claims.length - 1]!.at)],
-      )
-    ).map((b) => b.facts);
-    return { claims, more: found.length > limit, evidence, blankets };
+    const found = needs.map(() => [] as ClaimFacts[]);
+    for (const row of rows) found[row.i]!.push(storedClaim(row).facts);
+    const claims = found.map((list) => list.slice(0, limit));
+    const ids = claims.flat().map((c) => c.id);
+    const evidence = (await this.targeting(ids)).filter(
+      (t) =>
+        !t.withdrawn &&
+        (t.facts.type === 'claim.disputed' || t.facts.type === 'claim.corroborated'),
+    );
+    const blankets = await this.blanketsReaching(
+      needs.flatMap(({ need, places }, i) => {
+        const oldest = claims[i]!.at(-1);
+        return oldest ? [{ claimant: need.claimant, places, at: oldest.at }] : [];
+      }),
+    );
+    return needs.map(({ need, places }, i) => {
+      const mine = new Set(claims[i]!.map((c) => c.id));
+      const oldest = claims[i]!.at(-1)?.at ?? Infinity;
+      return {
+        claims: claims[i]!,
+        more: found[i]!.length > limit,
+        evidence: evidence.filter((t) => mine.has(t.facts.targetId!)).map((t) => t.facts),
+        blankets: blankets.filter(
+          (b) =>
+            b.targetClaimant === need.claimant && places.includes(b.targetPlace!) && b.at >= oldest,
+        ),
+      };
+    });
   }
 
   /** Live claims about these places observed at or after `from` (retractions left out). */

@@ -59,9 +59,14 @@ export class PgProjectionStore implements ProjectionStore {
     return this.districts.load(districts.map((d) => this.ref(d)));
   }
 
-  older(need: LineNeed, limit: number): Promise<OlderAssertions> {
-    const ref = this.ref(need.district);
-    return this.events.older(need, [ref.pcode, ref.province], limit);
+  older(needs: readonly LineNeed[], limit: number): Promise<OlderAssertions[]> {
+    return this.events.older(
+      needs.map((need) => {
+        const ref = this.ref(need.district);
+        return { need, places: [ref.pcode, ref.province] };
+      }),
+      limit,
+    );
   }
 
   observedBefore(district: string, from: number): Promise<DistrictState> {

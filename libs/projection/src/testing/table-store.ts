@@ -144,7 +144,11 @@ export class TableStore implements ProjectionStore {
     return states;
   }
 
-  async older(need: LineNeed, limit: number): Promise<OlderAssertions> {
+  async older(needs: readonly LineNeed[], limit: number): Promise<OlderAssertions[]> {
+    return needs.map((need) => this.olderOne(need, limit));
+  }
+
+  private olderOne(need: LineNeed, limit: number): OlderAssertions {
     this.reads.older += 1;
     const live = [...this.events.values()]
       .filter(
