@@ -62,6 +62,16 @@ CREATE INDEX ON :schema.district_status (province, pcode);
 CREATE INDEX ON :schema.district_status (status, pcode);
 CREATE INDEX ON :schema.district_status (controller, pcode);
 
+-- The current state of each province's lane: the positions claimants hold from claims about the
+-- whole province only (a district's position that follows from them alone points to the lane's
+-- timeline instead of repeating it; see district-state.ts).
+CREATE TABLE :schema.lane_status (
+  province   text PRIMARY KEY,
+  positions  jsonb NOT NULL,
+  lines      jsonb NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+
 -- What each claimant claims now, district by district (one row per position).
 CREATE TABLE :schema.positions (
   district        text NOT NULL,
@@ -91,8 +101,10 @@ CREATE TABLE :schema.status_timeline (
 );
 
 -- Position timelines: each change of a claimant's position on a district (its run, who disputes
--- and corroborates it), on both axes. `record` is the position's line record (JSON); null from
--- where the claimant holds no position any more.
+-- and corroborates it), on both axes, and on each province's lane (district = the province's
+-- p-code). `record` is the position's line record (JSON). In a district, null means that from
+-- there the position is the lane's (or none, when the lane has none either); a district with no
+-- row for a claimant reads the lane's.
 CREATE TABLE :schema.position_timeline (
   district   text NOT NULL,
   claimant   text NOT NULL,

@@ -174,8 +174,9 @@ describe('the projection engine, given random logs in random batches', () => {
       const engine = new ProjectionEngine(gazetteer);
       const recorded = await project(engine, store, log, prng(seed * 13), 40);
       const observed = { statuses: [] as StatusVersion[], positions: [] as PositionVersion[] };
-      for (const district of DISTRICTS) {
-        const timeline = await engine.rewriteObserved(store, district.pcode, -Infinity);
+      // Every district's observed timeline, and the province lanes'.
+      for (const district of [...DISTRICTS.map((d) => d.pcode), BAGHLAN, PANJSHIR]) {
+        const timeline = await engine.rewriteObserved(store, district, -Infinity);
         observed.statuses.push(...timeline.statuses);
         observed.positions.push(...timeline.positions);
       }

@@ -260,7 +260,7 @@ export class ProjectionEngine {
       (t) => !t.withdrawn && !isRetraction(t.facts) && ids.has(t.facts.targetId!),
     );
     const reaching = assertions.flatMap((claim) =>
-      this.router.districtsOf(claim.place).map((district) => ({ district, claim })),
+      this.router.statesOf(claim.place).map((district) => ({ district, claim })),
     );
     const blankets = await store.blanketsReaching(reaching);
     return (states) => {
@@ -270,7 +270,7 @@ export class ProjectionEngine {
           states.get(d)?.apply(e.facts, true, target?.claimant);
       }
       for (const b of blankets)
-        for (const d of this.router.districtsOf(b.targetPlace!)) states.get(d)?.apply(b, true);
+        for (const d of this.router.statesOf(b.targetPlace!)) states.get(d)?.apply(b, true);
     };
   }
 
@@ -328,15 +328,17 @@ export class ProjectionEngine {
       return;
     }
     const district = state.district.pcode;
-    for (const { claimant, position } of settled.positions) {
+    for (const { claimant, position, row } of settled.positions) {
+      if (row === 'none') continue; // the lane's timeline has it
+      const own = row === 'own' && position !== null;
       const version: PositionVersion = {
         district,
         claimant,
         axis,
         from,
-        kind: position?.kind ?? null,
-        actor: position?.actor ?? null,
-        record: position ? positionRecordText(state, claimant) : null,
+        kind: own ? position.kind : null,
+        actor: own ? position.actor : null,
+        record: own ? positionRecordText(state, claimant) : null,
         cause,
       };
       timeline.positions.push(version);

@@ -11,20 +11,19 @@ import { ClaimEvent } from '@sitrep/domain';
 import {
   AppliedEvent,
   BatchEffects,
-  PositionVersion,
-  StatusVersion,
-  Timeline,
-} from '@sitrep/projection';
-import { Pool, PoolClient } from 'pg';
-import { copyField, CopyStream } from '@sitrep/projection';
-import {
+  copyField,
+  CopyStream,
   EVENT_COLUMNS,
   eventRowStart,
   POSITION_COLUMNS,
   positionRow,
+  PositionVersion,
   STATUS_COLUMNS,
   statusRow,
+  StatusVersion,
+  Timeline,
 } from '@sitrep/projection';
+import { Pool, PoolClient } from 'pg';
 import { storedAsIs } from './stored-as-is';
 
 const NO_STATUS = { status: 'unclaimed', controller: null, verification: 'none' } as const;

@@ -2,10 +2,16 @@
  * The rows a replay writes once the log is read: each district's current state and positions,
  * the claimants of each district's timelines, the actors named, and which claims are withdrawn.
  */
-import { BulkStore } from '@sitrep/projection';
+import {
+  BulkStore,
+  currentStateRows,
+  DISTRICT_STATUS_COLUMNS,
+  LANE_STATUS_COLUMNS,
+  laneStateRow,
+  POSITIONS_COLUMNS,
+} from '@sitrep/projection';
 import { PoolClient } from 'pg';
 import { BulkSink, MemoryRows } from './bulk-sink';
-import { currentStateRows, DISTRICT_STATUS_COLUMNS, POSITIONS_COLUMNS } from '@sitrep/projection';
 
 export async function writeCurrentRows(
   client: PoolClient,
@@ -16,11 +22,17 @@ export async function writeCurrentRows(
 ): Promise<void> {
   const current = new MemoryRows();
   const positions = new MemoryRows();
+  const lanes = new MemoryRows();
   for (const state of store.allStates()) {
+    if (state.isLane) {
+      lanes.add(laneStateRow(state, updatedAt));
+      continue;
+    }
     const rows = currentStateRows(state, updatedAt);
     current.add(rows.district);
     positions.add(rows.positions);
   }
+  await lanes.copyInto(client, `COPY ${schema}.lane_status (${LANE_STATUS_COLUMNS}) FROM STDIN`);
   await current.copyInto(
     client,
     `COPY ${schema}.district_status (${DISTRICT_STATUS_COLUMNS}) FROM STDIN`,

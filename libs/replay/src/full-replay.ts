@@ -186,9 +186,11 @@ export class FullReplay {
     indexed.catch(() => undefined);
 
     mark = performance.now();
-    for (const district of deps.gazetteer.districts) {
+    // Every district's observed timeline, and each province lane's.
+    const places = [...deps.gazetteer.districts, ...deps.gazetteer.provinces];
+    for (const place of places) {
       const waiting = sink.addObserved(
-        await this.engine.rewriteObserved(this.store, district.pcode, -Infinity),
+        await this.engine.rewriteObserved(this.store, place.pcode, -Infinity),
       );
       if (waiting) await waiting;
     }

@@ -5,10 +5,17 @@
  * they had drifted from the log (and are now repaired).
  */
 import { inTransaction, liveReadModel } from '@sitrep/platform';
-import { BulkStore, DeadLetterProducer, ProjectionEngine, Timeline } from '@sitrep/projection';
+import {
+  BulkStore,
+  DeadLetterProducer,
+  EVENT_COLUMNS,
+  POSITION_COLUMNS,
+  ProjectionEngine,
+  STATUS_COLUMNS,
+  Timeline,
+} from '@sitrep/projection';
 import { PoolClient } from 'pg';
 import { BulkSink } from './bulk-sink';
-import { EVENT_COLUMNS, POSITION_COLUMNS, STATUS_COLUMNS } from '@sitrep/projection';
 import { writeCurrentRows } from './current-rows';
 import { LogMessage, LogReader } from './log-reader';
 import { combined, ReadModelVersions } from './read-model-versions.repository';
@@ -114,12 +121,14 @@ export class ScopedReplay {
     const districts = deps.gazetteer.districtsCoveredBy(province);
     const { sink, rows } = this.buffer;
     sink.endRecorded();
-    for (const district of districts) {
-      const timeline: Timeline = await this.engine.rewriteObserved(this.store, district, -Infinity);
+    for (const place of [...districts, province]) {
+      const timeline: Timeline = await this.engine.rewriteObserved(this.store, place, -Infinity);
       sink.addObserved(timeline);
     }
     await client.query(`DELETE FROM ${schema}.events WHERE province = $1`, [province]);
     await client.query(`DELETE FROM ${schema}.district_status WHERE province = $1`, [province]);
+    // The province's districts and its lane.
+    const places = [...districts, province];
     for (const table of [
       'positions',
       'status_timeline',
@@ -128,8 +137,9 @@ export class ScopedReplay {
       'observed_pending',
     ])
       await client.query(`DELETE FROM ${schema}.${table} WHERE district = ANY($1::text[])`, [
-        districts,
+        places,
       ]);
+    await client.query(`DELETE FROM ${schema}.lane_status WHERE province = $1`, [province]);
     await rows.events.copyInto(client, `COPY ${schema}.events (${EVENT_COLUMNS}) FROM STDIN`);
     await rows.statuses.copyInto(
       client,

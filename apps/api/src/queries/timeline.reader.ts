@@ -5,8 +5,9 @@
  * version at or before the instant, per district or per claimant (read-model.sql).
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { Axis, DistrictStatus, LineRecord, parseLineRecord } from '@sitrep/domain';
-import { liveReadModel, PG_POOL } from '@sitrep/platform';
+import { Axis, DistrictStatus, Gazetteer, LineRecord, parseLineRecord } from '@sitrep/domain';
+import { GAZETTEER, liveReadModel, PG_POOL } from '@sitrep/platform';
+import { positionsAt } from '@sitrep/projection';
 import { Pool } from 'pg';
 import { StatusFilter, StatusRow } from './read-model.reader';
 
@@ -32,7 +33,10 @@ export interface HistoryRow {
 
 @Injectable()
 export class TimelineReader {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(GAZETTEER) private readonly gazetteer: Gazetteer,
+  ) {}
 
   private async schema(): Promise<string> {
     return (await liveReadModel(this.pool)).schema;
@@ -72,20 +76,15 @@ export class TimelineReader {
     return rows;
   }
 
-  /** The records of the positions held on a district as of an instant. */
+  /** The records of the positions held on a district as of an instant (its own or its lane's). */
   async positionsAt(pcode: string, at: ReadInstant): Promise<LineRecord[]> {
     const schema = await this.schema();
-    const { rows } = await this.pool.query<{ record: string }>(
-      `SELECT p.record FROM ${schema}.district_claimants c
-         CROSS JOIN LATERAL (
-           SELECT record FROM ${schema}.position_timeline t
-            WHERE t.district = c.district AND t.claimant = c.claimant AND t.axis = $2
-              AND t.valid_from <= $3
-            ORDER BY t.valid_from DESC LIMIT 1) p
-        WHERE c.district = $1 AND p.record IS NOT NULL`,
-      [pcode, AXIS[at.axis], at.asOf],
+    const province = this.gazetteer.place(pcode)!.province;
+    const { rows } = await this.pool.query<{ own: string | null; lane: string | null }>(
+      `${positionsAt(schema)} WHERE own.record IS NOT NULL OR lane.record IS NOT NULL`,
+      [pcode, province, AXIS[at.axis], at.asOf, true],
     );
-    return rows.map((r) => parseLineRecord(r.record));
+    return rows.map((r) => parseLineRecord((r.own ?? r.lane)!));
   }
 
   /** A claimant's position records as of an instant, district by district. */
@@ -95,14 +94,21 @@ export class TimelineReader {
   ): Promise<{ district: string; record: LineRecord }[]> {
     const schema = await this.schema();
     const { rows } = await this.pool.query<{ district: string; record: string }>(
-      `SELECT c.district, p.record FROM ${schema}.district_claimants c
-         CROSS JOIN LATERAL (
+      `SELECT d.pcode AS district, COALESCE(own.record, lane.record) AS record
+         FROM districts d
+         LEFT JOIN LATERAL (
            SELECT record FROM ${schema}.position_timeline t
-            WHERE t.district = c.district AND t.claimant = c.claimant AND t.axis = $2
+            WHERE t.district = d.pcode AND t.claimant = $1 AND t.axis = $2 AND t.valid_from <= $3
+            ORDER BY t.valid_from DESC LIMIT 1) own ON true
+         LEFT JOIN LATERAL (
+           SELECT record FROM ${schema}.position_timeline t
+            WHERE t.district = d.province_pcode AND t.claimant = $1 AND t.axis = $2
               AND t.valid_from <= $3
-            ORDER BY t.valid_from DESC LIMIT 1) p
-        WHERE c.claimant = $1 AND p.record IS NOT NULL
-        ORDER BY c.district`,
+            ORDER BY t.valid_from DESC LIMIT 1) lane ON own.record IS NULL
+        WHERE EXISTS (SELECT 1 FROM ${schema}.district_claimants c
+                       WHERE c.claimant = $1 AND c.district IN (d.pcode, d.province_pcode))
+          AND COALESCE(own.record, lane.record) IS NOT NULL
+        ORDER BY d.pcode`,
       [claimant, AXIS[at.axis], at.asOf],
     );
     return rows.map((r) => ({ district: r.district, record: parseLineRecord(r.record) }));

@@ -11,6 +11,12 @@ export class ClaimantLine {
   /** Loaded assertions, OLDEST first (so the newest is appended at the end, the usual case). */
   private readonly claims: ClaimFacts[];
 
+  /**
+   * Restored from a timeline row (which holds the run only): whether the assertion after the run,
+   * not loaded, is about the district (1) or its province (0), when there is one.
+   */
+  restoredBoundary: 0 | 1 | undefined;
+
   constructor(
     readonly claimant: string,
     newestFirstClaims: readonly ClaimFacts[] = [],
@@ -96,6 +102,11 @@ export class ClaimantLine {
   /** The newest assertion that is not in the run (what ends the run), if loaded. */
   boundary(runLength: number): ClaimFacts | undefined {
     return this.claims[this.claims.length - 1 - runLength];
+  }
+
+  /** Whether what ends the run is about the district (1) or its province (0); undefined: none. */
+  boundaryLevel(runLength: number): 0 | 1 | undefined {
+    return this.boundary(runLength)?.specific ?? this.restoredBoundary;
   }
 
   /** Keep the run and the assertion after it; older ones are left to the store. */

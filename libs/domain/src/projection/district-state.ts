@@ -18,11 +18,20 @@ export interface LineNeed {
   readonly below: ClaimFacts | undefined;
 }
 
+/**
+ * What a changed position writes to the district's position timeline: its own record (`own`); a
+ * row saying that from now on it is the province lane's (`lane`: the position follows from claims
+ * about the whole province only); or nothing (`none`: it was the lane's already, and the lane's
+ * own timeline has the change).
+ */
+export type PositionRow = 'own' | 'lane' | 'none';
+
 export interface Settlement {
   /** Positions that changed: the new one, or null when the claimant no longer holds one. */
   readonly positions: readonly {
     readonly claimant: string;
     readonly position: PositionCore | null;
+    readonly row: PositionRow;
   }[];
   /** Whether the status, the controller or the verification changed. */
   readonly headline: boolean;
@@ -48,8 +57,17 @@ function removeById(list: ClaimFacts[] | undefined, id: string): boolean {
   return true;
 }
 
+/**
+ * A district's state, or a province lane's: the positions claimants hold from claims about the
+ * whole province only (`pcode` is the province's). A district's position that follows from such
+ * claims alone is the lane's: the district's timeline points to the lane instead of repeating it
+ * (a claim about a province changes one lane, not a row in each of its districts).
+ */
 export class DistrictState {
+  readonly isLane: boolean;
   private readonly lines = new Map<string, ClaimantLine>();
+  /** Claimants whose latest position row in this district's timeline is its own (not the lane's). */
+  private readonly ownRows = new Set<string>();
   /** Disputes and corroborations by id, by the claim they target, in log order. */
   private readonly evidence = new Map<string, ClaimFacts[]>();
   /** Blanket disputes over the district or its province, by the claimant they dispute. */
@@ -66,6 +84,7 @@ export class DistrictState {
       positions: [],
     },
   ) {
+    this.isLane = district.pcode === district.province;
     for (const p of settled.positions) this.positions.set(p.claimant, p);
     this.order = settled.positions.map((p) => p.claimant).sort((a, b) => a.localeCompare(b));
     this.current = settled.decision ?? decide(this.settledPositions());
@@ -116,11 +135,48 @@ export class DistrictState {
     return this.blankets.get(claimant) ?? NONE;
   }
 
-  /** Start a claimant's line from loaded assertions (newest first). */
-  restoreLine(claimant: string, newestFirst: readonly ClaimFacts[], more: boolean): ClaimantLine {
+  /**
+   * Start a claimant's line from loaded assertions (newest first). `row` says whether the
+   * position's latest row was the district's own or the lane's (undefined: judge from the line,
+   * once it is complete: `judgeRows`).
+   */
+  restoreLine(
+    claimant: string,
+    newestFirst: readonly ClaimFacts[],
+    more: boolean,
+    restored?: { readonly own: boolean; readonly boundary: 0 | 1 | undefined },
+  ): ClaimantLine {
     const line = new ClaimantLine(claimant, newestFirst, more);
     this.lines.set(claimant, line);
+    if (restored) {
+      line.restoredBoundary = restored.boundary;
+      if (restored.own) this.ownRows.add(claimant);
+    }
     return line;
+  }
+
+  /** After a restore of current lines: which positions' latest rows are the district's own. */
+  judgeRows(): void {
+    for (const [claimant, line] of this.lines) {
+      const run = line.run();
+      if (run && run.length > 0 && !this.follows(claimant, line, run)) this.ownRows.add(claimant);
+    }
+  }
+
+  /**
+   * Whether a position follows from claims about the whole province alone (it is the lane's):
+   * its run holds none about the district, the assertion that ends it (if any) is about the
+   * province, and no blanket dispute over the district itself reaches it.
+   */
+  private follows(claimant: string, line: ClaimantLine, run: readonly ClaimFacts[]): boolean {
+    if (this.isLane) return false;
+    for (const c of run) if (c.specific === 1) return false;
+    if (line.boundaryLevel(run.length) === 1) return false;
+    const oldest = run[run.length - 1]!.at;
+    for (const b of this.blankets.get(claimant) ?? NONE)
+      if (b.claimant !== claimant && b.targetPlace === this.district.pcode && b.at >= oldest)
+        return false;
+    return true;
   }
 
   private covers(place: string | undefined): boolean {
@@ -190,8 +246,7 @@ export class DistrictState {
   /** Recompute what the claims applied since the last settlement changed. */
   settle(): Settlement {
     const needs: LineNeed[] = [];
-    const changed: { claimant: string; position: PositionCore | null }[] = [];
-    const computed: [string, PositionCore | null][] = [];
+    const computed: [string, PositionCore | null, boolean][] = [];
     for (const claimant of this.dirty) {
       const line = this.lines.get(claimant);
       const run = line ? line.run() : NONE;
@@ -199,19 +254,29 @@ export class DistrictState {
         needs.push({ district: this.district.pcode, claimant, below: line!.oldest });
         continue;
       }
-      computed.push([
-        claimant,
-        run.length === 0
-          ? null
-          : positionOf(claimant, run, this.evidence, this.blankets.get(claimant) ?? NONE),
-      ]);
+      if (run.length === 0) computed.push([claimant, null, true]);
+      else
+        computed.push([
+          claimant,
+          positionOf(claimant, run, this.evidence, this.blankets.get(claimant) ?? NONE),
+          this.follows(claimant, line!, run),
+        ]);
     }
     if (needs.length > 0) return { positions: [], headline: false, needs };
     this.dirty.clear();
-    for (const [claimant, position] of computed) {
+    const changed: { claimant: string; position: PositionCore | null; row: PositionRow }[] = [];
+    for (const [claimant, position, lane] of computed) {
       const before = this.positions.get(claimant) ?? null;
-      if (samePosition(before, position)) continue;
-      changed.push({ claimant, position });
+      // A lane's rows are its own; a district's, the lane's when the position follows from it.
+      const own = this.isLane || !lane;
+      const wasOwn = this.ownRows.has(claimant);
+      // An unchanged position whose row would change too (say, a claim about the district now
+      // ends its run): its row must be written, lest the lane's later changes show through.
+      if (samePosition(before, position) && (this.isLane || own === wasOwn)) continue;
+      const row: PositionRow = own ? 'own' : wasOwn ? 'lane' : 'none';
+      if (own) this.ownRows.add(claimant);
+      else this.ownRows.delete(claimant);
+      changed.push({ claimant, position, row });
       if (position === null) {
         this.positions.delete(claimant);
         this.order = this.order.filter((c) => c !== claimant);
@@ -220,7 +285,7 @@ export class DistrictState {
         this.positions.set(claimant, position);
       }
     }
-    if (changed.length === 0) return { positions: [], headline: false, needs };
+    if (changed.length === 0 || this.isLane) return { positions: changed, headline: false, needs };
     const before = this.current;
     this.current = decide(this.settledPositions());
     const headline =

@@ -34,6 +34,11 @@ export interface LineRecord {
   readonly claims: readonly ClaimRecord[];
   /** Older live assertions exist beyond `claims` (the current state keeps only the newest). */
   readonly more?: boolean;
+  /**
+   * A timeline row's: whether the assertion that ends the run (not in the record) is about the
+   * district (1) or its province (0); absent when nothing ends it.
+   */
+  readonly boundary?: 0 | 1;
   readonly evidence?: readonly EvidenceRecord[];
   readonly blankets?: readonly BlanketRecord[];
 }
@@ -137,16 +142,6 @@ export function blanketFromRecord(disputed: string, r: BlanketRecord): ClaimFact
 }
 
 /**
- * The record of a claimant's position as it stands in `state` (a timeline row): its run and the
- * evidence that counts for it. Null when the claimant holds no position.
- */
-export function positionRecord(state: DistrictState, claimant: string): LineRecord | null {
-  const run = state.line(claimant)?.run();
-  if (!run || run.length === 0) return null;
-  return recordOf(state, claimant, run, false);
-}
-
-/**
  * The record of a claimant's line for the current state: its run and the assertion after it
  * (older ones are left to the store), with the evidence about them.
  */
@@ -184,13 +179,21 @@ function recordOf(
   };
 }
 
-/** Put a record's line back into a state (its evidence and blanket disputes too). */
-export function restoreLine(state: DistrictState, record: LineRecord): void {
+/**
+ * Put a record's line back into a state (its evidence and blanket disputes too): a current state's
+ * line, or (`row`) a timeline row's position, which is the district's own or the lane's.
+ */
+export function restoreLine(
+  state: DistrictState,
+  record: LineRecord,
+  row?: { readonly own: boolean },
+): void {
   const district = state.district;
   state.restoreLine(
     record.claimant,
     record.claims.map((r) => claimFromRecord(record.claimant, r, district)),
     record.more ?? false,
+    row && { own: row.own, boundary: record.boundary },
   );
   for (const e of record.evidence ?? []) state.apply(evidenceFromRecord(e), true, record.claimant);
   for (const b of record.blankets ?? []) state.apply(blanketFromRecord(record.claimant, b), true);
@@ -237,13 +240,15 @@ const blanketText = (b: ClaimFacts) =>
   `[${q(b.id)},${q(b.claimant)},${q(b.targetPlace!)},${b.at},${b.partition},${b.offset}]`;
 
 /**
- * The record of a claimant's position as it stands in `state` (a timeline row), as JSON text:
- * what `JSON.stringify` makes of `positionRecord`, written directly (the engine writes one for
- * every version of every position). Null when the claimant holds no position.
+ * The record of a claimant's position as it stands in `state` (a timeline row), as JSON text
+ * (a `LineRecord`): its run, what ends it (`boundary`), the disputes and corroborations that
+ * count, written directly (the engine writes one for every version of every position). Null when
+ * the claimant holds no position.
  */
 export function positionRecordText(state: DistrictState, claimant: string): string | null {
-  const run = state.line(claimant)?.run();
-  if (!run || run.length === 0) return null;
+  const line = state.line(claimant);
+  const run = line?.run();
+  if (!line || !run || run.length === 0) return null;
   let claims = '';
   let evidence = '';
   for (const c of run) {
@@ -259,7 +264,8 @@ export function positionRecordText(state: DistrictState, claimant: string): stri
     if (b.claimant === claimant || b.at < oldest) continue;
     blankets += blankets ? `,${textOf(b, blanketText)}` : textOf(b, blanketText);
   }
-  return `{"claimant":${q(claimant)},"claims":[${claims}]${evidence ? `,"evidence":[${evidence}]` : ''}${blankets ? `,"blankets":[${blankets}]` : ''}}`;
+  const boundary = line.boundaryLevel(run.length);
+  return `{"claimant":${q(claimant)},"claims":[${claims}]${boundary === undefined ? '' : `,"boundary":${boundary}`}${evidence ? `,"evidence":[${evidence}]` : ''}${blankets ? `,"blankets":[${blankets}]` : ''}}`;
 }
 
 /** A record from its JSON text. */

@@ -9,6 +9,7 @@ import { ClaimFacts } from './claim-facts';
 
 export class DistrictRouter {
   private readonly covered = new Map<string, readonly string[]>();
+  private readonly lanes = new Map<string, readonly string[]>();
 
   constructor(private readonly gazetteer: Gazetteer) {}
 
@@ -22,12 +23,27 @@ export class DistrictRouter {
     return districts;
   }
 
-  /** The districts a claim bears on; `target` is the claim it targets by id, when known. */
+  /** The states a place's claims apply to: the districts it covers, and a province's lane. */
+  statesOf(place: string): readonly string[] {
+    let states = this.lanes.get(place);
+    if (!states) {
+      const districts = this.districtsOf(place);
+      states =
+        this.gazetteer.place(place)?.level === 'province' ? [...districts, place] : districts;
+      this.lanes.set(place, states);
+    }
+    return states;
+  }
+
+  /**
+   * The states a claim bears on (districts, and a province's lane for claims about a whole
+   * province); `target` is the claim it targets by id, when known.
+   */
   route(claim: ClaimFacts, target: ClaimFacts | undefined): readonly string[] {
-    const own = this.districtsOf(claim.place);
+    const own = this.statesOf(claim.place);
     const other = target?.place ?? claim.targetPlace;
     if (other === undefined || other === claim.place) return own;
-    const more = this.districtsOf(other);
+    const more = this.statesOf(other);
     return more.every((d) => own.includes(d)) ? own : [...new Set([...own, ...more])];
   }
 }

@@ -24,6 +24,7 @@ export class Withdrawals {
   private readonly claims = new Map<string, ClaimFacts>();
   private readonly byTarget = new Map<string, ClaimFacts[]>();
   private readonly withdrawn = new Set<string>();
+  private readonly indexed = new Set<string>();
 
   /** Make a claim known without applying it (a stored claim, with its stored standing). */
   know(claim: ClaimFacts, withdrawn: boolean): void {
@@ -32,12 +33,13 @@ export class Withdrawals {
     else this.withdrawn.delete(claim.id);
   }
 
-  /** Make a stored retraction known as one targeting its claim (without applying it). */
+  /**
+   * Make a stored retraction known as one targeting its claim (without applying it), whether or
+   * not it is known already as a claim (say, as the target of another retraction).
+   */
   knowRetraction(retraction: ClaimFacts, withdrawn: boolean): void {
-    if (!this.claims.has(retraction.id)) {
-      this.know(retraction, withdrawn);
-      this.index(retraction);
-    }
+    if (!this.claims.has(retraction.id)) this.know(retraction, withdrawn);
+    this.index(retraction);
   }
 
   isWithdrawn(id: string): boolean {
@@ -62,6 +64,8 @@ export class Withdrawals {
   }
 
   private index(retraction: ClaimFacts): void {
+    if (this.indexed.has(retraction.id)) return;
+    this.indexed.add(retraction.id);
     const list = this.byTarget.get(retraction.targetId!);
     if (list) list.push(retraction);
     else this.byTarget.set(retraction.targetId!, [retraction]);

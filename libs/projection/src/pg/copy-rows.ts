@@ -50,6 +50,18 @@ export const DISTRICT_STATUS_COLUMNS =
 export const POSITIONS_COLUMNS =
   'district, claimant, kind, actor, observed_at, claim_ids, disputed_by, corroborated_by';
 
+export const LANE_STATUS_COLUMNS = 'province, positions, lines, updated_at';
+
+/** The current state of a province lane: its lane_status row. */
+export function laneStateRow(state: DistrictState, updatedAt: string): string {
+  const lines: LineRecord[] = [];
+  for (const line of state.allLines()) {
+    const record = lineRecord(state, line);
+    if (record) lines.push(record);
+  }
+  return `${state.district.pcode}\t${copyField(JSON.stringify(state.settledPositions()))}\t${copyField(JSON.stringify(lines))}\t${updatedAt}\n`;
+}
+
 /** The current state of a district: its district_status row and its positions rows. */
 export function currentStateRows(
   state: DistrictState,

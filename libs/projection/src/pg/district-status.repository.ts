@@ -23,17 +23,32 @@ interface Row {
   lines: LineRecord[];
 }
 
+/** The line records of a state's claimants (those that hold a position). */
+function linesOf(state: DistrictState): LineRecord[] {
+  const lines: LineRecord[] = [];
+  for (const line of state.allLines()) {
+    const record = lineRecord(state, line);
+    if (record) lines.push(record);
+  }
+  return lines;
+}
+
 export class DistrictStatusRepository {
   constructor(
     private readonly client: PoolClient,
     private readonly schema: string,
   ) {}
 
-  /** The districts' current states (an unclaimed district that never had a row starts empty). */
+  /**
+   * The current states of districts and province lanes (one that never had a row starts empty).
+   */
   async load(districts: readonly DistrictRef[]): Promise<Map<string, DistrictState>> {
     const { rows } = await this.client.query<Row>(
       `SELECT pcode, status, controller, verification, rules, positions, lines
-         FROM ${this.schema}.district_status WHERE pcode = ANY($1::text[])`,
+         FROM ${this.schema}.district_status WHERE pcode = ANY($1::text[])
+       UNION ALL
+       SELECT province, 'unclaimed', NULL, 'none', '{}'::jsonb, positions, lines
+         FROM ${this.schema}.lane_status WHERE province = ANY($1::text[])`,
       [districts.map((d) => d.pcode)],
     );
     const byPcode = new Map(rows.map((r) => [r.pcode, r]));
@@ -53,20 +68,40 @@ export class DistrictStatusRepository {
         },
       );
       for (const record of row?.lines ?? []) restoreLine(state, record);
+      state.judgeRows();
       states.set(district.pcode, state);
     }
     return states;
   }
 
-  /** Replace the current state of these districts, and what each claimant claims there now. */
+  private async saveLanes(lanes: readonly DistrictState[], updatedAt: string): Promise<void> {
+    if (lanes.length === 0) return;
+    const rows = lanes.map((state) => ({
+      province: state.district.pcode,
+      positions: state.settledPositions(),
+      lines: linesOf(state),
+    }));
+    await this.client.query(
+      `INSERT INTO ${this.schema}.lane_status (province, positions, lines, updated_at)
+       SELECT s.province, s.positions, s.lines, $2
+         FROM jsonb_to_recordset($1::jsonb) AS s(province text, positions jsonb, lines jsonb)
+       ON CONFLICT (province) DO UPDATE SET positions = EXCLUDED.positions, lines = EXCLUDED.lines,
+         updated_at = EXCLUDED.updated_at`,
+      [JSON.stringify(rows), updatedAt],
+    );
+  }
+
+  /**
+   * Replace the current state of these districts (and province lanes), and what each claimant
+   * claims in each district now.
+   */
   async save(states: readonly DistrictState[], updatedAt: string): Promise<void> {
+    const lanes = states.filter((s) => s.isLane);
+    await this.saveLanes(lanes, updatedAt);
+    states = states.filter((s) => !s.isLane);
     if (states.length === 0) return;
     const rows = states.map((state) => {
-      const lines: LineRecord[] = [];
-      for (const line of state.allLines()) {
-        const record = lineRecord(state, line);
-        if (record) lines.push(record);
-      }
+      const lines = linesOf(state);
       const d = state.decision;
       return {
         pcode: state.district.pcode,

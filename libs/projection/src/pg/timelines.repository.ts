@@ -24,6 +24,26 @@ import { POSITION_COLUMNS, positionRow, STATUS_COLUMNS, statusRow } from './copy
 import { CopyStream } from './copy-stream';
 
 export const AXIS_CODE: Readonly<Record<Axis, string>> = { recorded: 'r', observed: 'o' };
+
+/**
+ * The positions of a district at an instant, per claimant: its latest row there (`own`) and, when
+ * that says nothing (no row, or a null one: the position is the lane's), the lane's (`lane`).
+ * Parameters: district, province, axis code, instant, inclusive (at the instant, or just before).
+ */
+export const positionsAt = (schema: string) => `
+  SELECT c.claimant, own.record AS own, lane.record AS lane
+    FROM (SELECT DISTINCT claimant FROM ${schema}.district_claimants
+           WHERE district IN ($1, $2)) c
+    LEFT JOIN LATERAL (
+      SELECT record FROM ${schema}.position_timeline t
+       WHERE t.district = $1 AND t.claimant = c.claimant AND t.axis = $3
+         AND (t.valid_from < $4 OR ($5 AND t.valid_from = $4))
+       ORDER BY t.valid_from DESC LIMIT 1) own ON true
+    LEFT JOIN LATERAL (
+      SELECT record FROM ${schema}.position_timeline t
+       WHERE $1 <> $2 AND t.district = $2 AND t.claimant = c.claimant AND t.axis = $3
+         AND (t.valid_from < $4 OR ($5 AND t.valid_from = $4))
+       ORDER BY t.valid_from DESC LIMIT 1) lane ON own.record IS NULL`;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export class TimelinesRepository {
@@ -32,22 +52,22 @@ export class TimelinesRepository {
     private readonly schema: string,
   ) {}
 
-  /** The observed state of a district in effect just before `from`. */
+  /**
+   * The observed state of a district (or a province lane) in effect just before `from`: each
+   * claimant's latest row there, or the lane's when the district's says so.
+   */
   async observedBefore(district: DistrictRef, from: number): Promise<DistrictState> {
-    const { rows } = await this.client.query<{ record: string }>(
-      `SELECT p.record FROM ${this.schema}.district_claimants c
-         CROSS JOIN LATERAL (
-           SELECT record FROM ${this.schema}.position_timeline t
-            WHERE t.district = c.district AND t.claimant = c.claimant AND t.axis = 'o'
-              AND t.valid_from < $2
-            ORDER BY t.valid_from DESC LIMIT 1) p
-        WHERE c.district = $1 AND p.record IS NOT NULL`,
-      [district.pcode, iso(from)],
+    const { rows } = await this.client.query<{ own: string | null; lane: string | null }>(
+      `${positionsAt(this.schema)} WHERE own.record IS NOT NULL OR lane.record IS NOT NULL`,
+      [district.pcode, district.province, AXIS_CODE.observed, iso(from), false],
     );
-    const records = rows.map((r) => parseLineRecord(r.record));
-    const positions = records.map((r) => positionFromRecord(r, district));
+    const records = rows.map((r) => ({
+      own: r.own !== null,
+      record: parseLineRecord((r.own ?? r.lane)!),
+    }));
+    const positions = records.map((r) => positionFromRecord(r.record, district));
     const state = new DistrictState(district, { positions, decision: decide(positions) });
-    for (const record of records) restoreLine(state, record);
+    for (const { own, record } of records) restoreLine(state, record, { own });
     return state;
   }
 

@@ -20,7 +20,6 @@ import {
   LineRecord,
   lineRecord,
   newestFirst,
-  parseLineRecord,
   PositionCore,
   positionFromRecord,
   restoreLine,
@@ -29,7 +28,7 @@ import {
 import { BatchEffects, PositionVersion, StatusVersion } from '../projection-effects';
 import { ProjectionEngine } from '../projection-engine';
 import { OlderAssertions, ProjectionStore, StoredClaim } from '../projection-store';
-import { keepRecorded } from './timeline-reads';
+import { keepRecorded, positionRowsAt } from './timeline-reads';
 
 interface CurrentRow {
   readonly records: readonly LineRecord[];
@@ -139,6 +138,7 @@ export class TableStore implements ProjectionStore {
         row && { positions: row.positions, decision: row.decision },
       );
       for (const record of row?.records ?? []) restoreLine(state, record);
+      state.judgeRows();
       states.set(pcode, state);
     }
     return states;
@@ -189,18 +189,16 @@ export class TableStore implements ProjectionStore {
   async observedBefore(district: string, from: number): Promise<DistrictState> {
     this.reads.observedBefore += 1;
     const ref = { pcode: district, province: this.gazetteer.place(district)!.province };
-    const latest = new Map<string, PositionVersion>();
-    for (const v of this.positions)
-      if (v.district === district && v.axis === 'observed' && v.from < from) {
-        const known = latest.get(v.claimant);
-        if (!known || known.from < v.from) latest.set(v.claimant, v);
-      }
-    const records = [...latest.values()].flatMap((v) =>
-      v.record ? [parseLineRecord(v.record)] : [],
+    const rows = positionRowsAt(
+      { statuses: this.statuses, positions: this.positions },
+      ref,
+      'observed',
+      from,
+      false,
     );
-    const positions = records.map((r) => positionFromRecord(r, ref));
+    const positions = rows.map((r) => positionFromRecord(r.record, ref));
     const state = new DistrictState(ref, { positions, decision: decide(positions) });
-    for (const record of records) restoreLine(state, record);
+    for (const { record, own } of rows) restoreLine(state, record, { own });
     return state;
   }
 

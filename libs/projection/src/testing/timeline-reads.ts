@@ -7,6 +7,7 @@ import {
   Axis,
   decide,
   DistrictRef,
+  LineRecord,
   PositionCore,
   parseLineRecord,
   positionFromRecord,
@@ -28,21 +29,51 @@ export interface DocumentAt {
   readonly decided: StatusDecision;
 }
 
+/**
+ * The position records of a district at an instant (`inclusive`) or just before it: per
+ * claimant, its latest row there, or the province lane's when that row says so (a null record)
+ * or there is none.
+ */
+export function positionRowsAt(
+  rows: TimelineRows,
+  district: DistrictRef,
+  axis: Axis,
+  at: number,
+  inclusive: boolean,
+): { record: LineRecord; own: boolean }[] {
+  const latest = (pcode: string) => {
+    const found = new Map<string, PositionVersion>();
+    for (const v of rows.positions) {
+      if (v.district !== pcode || v.axis !== axis || v.from > at || (!inclusive && v.from === at))
+        continue;
+      const known = found.get(v.claimant);
+      // Rows come in the order they were written: a later one at the same instant replaces it.
+      if (!known || known.from <= v.from) found.set(v.claimant, v);
+    }
+    return found;
+  };
+  const own = latest(district.pcode);
+  const lane = district.pcode === district.province ? new Map() : latest(district.province);
+  const result: { record: LineRecord; own: boolean }[] = [];
+  for (const claimant of new Set([...own.keys(), ...lane.keys()])) {
+    const mine = own.get(claimant)?.record;
+    if (mine) result.push({ record: parseLineRecord(mine), own: true });
+    else {
+      const theirs = lane.get(claimant)?.record;
+      if (theirs) result.push({ record: parseLineRecord(theirs), own: false });
+    }
+  }
+  return result;
+}
+
 export function documentAt(
   rows: TimelineRows,
   district: DistrictRef,
   axis: Axis,
   at: number,
 ): DocumentAt {
-  const latest = new Map<string, PositionVersion>();
-  for (const v of rows.positions) {
-    if (v.district !== district.pcode || v.axis !== axis || v.from > at) continue;
-    const known = latest.get(v.claimant);
-    // Rows come in the order they were written: a later one at the same instant replaces it.
-    if (!known || known.from <= v.from) latest.set(v.claimant, v);
-  }
-  const positions = [...latest.values()]
-    .flatMap((v) => (v.record ? [positionFromRecord(parseLineRecord(v.record), district)] : []))
+  const positions = positionRowsAt(rows, district, axis, at, true)
+    .map((r) => positionFromRecord(r.record, district))
     .sort((a, b) => a.claimant.localeCompare(b.claimant));
   let status: StatusVersion | undefined;
   for (const v of rows.statuses)
