@@ -9,6 +9,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   Config,
+  createPool,
   DEFAULT_DATABASE_URL,
   liveReadModel,
   loadConfig,
@@ -240,8 +241,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     api = await createApiApp(config);
     const baseUrl = await listen(api);
     if (options.projector !== false) projector = await startProjector(config);
-    pool = new Pool({ connectionString: config.databaseUrl, max: 4 });
-    pool.on('error', () => undefined);
+    pool = createPool(config.databaseUrl, 4);
     const stackPool = pool;
     const http = httpClient(baseUrl, config.bootstrapKey!);
 

@@ -5,9 +5,17 @@ import { Pool, PoolClient } from 'pg';
 import { gazetteerDir, readCsv } from './gazetteer';
 import { projectRoot } from './paths';
 
+/**
+ * A pool whose clients never crash the process: pg emits `error` on a client whose connection
+ * dies (a Postgres restart: 57P01, ECONNRESET, "Connection terminated unexpectedly"), and pg-pool
+ * listens only while the client is idle. Every client gets a listener of its own for its whole
+ * life; the error then surfaces on the client's next query, and the pool drops the client when
+ * it is released.
+ */
 export function createPool(databaseUrl: string, max = 10): Pool {
   const pool = new Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5000 });
-  pool.on('error', () => undefined); // an idle client's error surfaces on its next use
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
@@ -16,11 +24,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
   url.pathname = '/postgres';
-  const admin = new Pool({
-    connectionString: url.toString(),
-    max: 1,
-    connectionTimeoutMillis: 5000,
-  });
+  const admin = createPool(url.toString(), 1);
   try {
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rowCount === 0) {

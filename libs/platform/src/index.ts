@@ -6,4 +6,5 @@ export * from './kafka';
 export * from './logger';
 export * from './paths';
 export * from './report-claims';
+export * from './unavailable';
 export * from './nest';
