@@ -70,6 +70,8 @@ export class ProjectorConsumer implements OnApplicationBootstrap, OnApplicationS
       // A member that dies without leaving holds its partitions this long: keep it short.
       sessionTimeout: this.config.projectorSessionTimeoutMs,
       heartbeatInterval: HEARTBEAT_MS,
+      // Heartbeats (and so news of a rebalance) wait for the fetch in flight: keep fetches short.
+      maxWaitTimeInMs: 1000,
       maxBytesPerPartition: 4 * 1024 * 1024,
       retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10 },
     });
