@@ -272,7 +272,8 @@ wait_for_nodes() {
   while ((SECONDS < deadline)); do
     pending=0
     for node in "$@"; do
-      if ! is_running "$node"; then
+      # Only whether the process lives: just after the launch it may not have exec'd java yet.
+      if ! kill -0 "$(read_pid "$node")" 2>/dev/null; then
         rm -f "$(pid_file "$node")"
         printf '[kafka] ERROR: node %s exited during startup\n' "$node" >&2
         show_log_tail "$node"
