@@ -19,7 +19,7 @@ export class DeadLetterPublisher implements OnApplicationShutdown {
 
   async publish(sourceTopic: string, letters: readonly Letter[]): Promise<void> {
     await this.producer.publish(sourceTopic, letters);
-    this.metrics.deadLettered(letters.map((l) => l.reason));
+    this.metrics.deadLettered(letters);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -33,6 +33,7 @@ export class ProjectorMetrics {
   private readonly assigned: Gauge;
   private readonly high = new Map<number, number>();
   private readonly applied = new Map<number, number>();
+  private readonly counted = new Set<string>();
 
   constructor(
     @Inject(METRICS) registry: Registry,
@@ -98,8 +99,18 @@ export class ProjectorMetrics {
     this.retries.inc({ cause });
   }
 
-  deadLettered(reasons: readonly string[]): void {
-    for (const reason of reasons) this.deadLetters.inc({ reason: deadLetterCategory(reason) });
+  /**
+   * Events sent to the dead-letter topic. A batch the database refuses is sent again one event at
+   * a time, and its letters with it: each log position counts once.
+   */
+  deadLettered(letters: readonly { partition: number; offset: number; reason: string }[]): void {
+    for (const { partition, offset, reason } of letters) {
+      const position = `${partition}:${offset}`;
+      if (this.counted.has(position)) continue;
+      if (this.counted.size >= 10_000) this.counted.clear();
+      this.counted.add(position);
+      this.deadLetters.inc({ reason: deadLetterCategory(reason) });
+    }
   }
 
   assignment(partitions: number): void {

@@ -261,7 +261,7 @@ export function describeVerdict(v: Verdict): string {
     `   5xx other than 503: ${v.serverErrors}; 503 without Retry-After: ${v.load.unavailableWithoutRetryAfter}; longest stretch without an acknowledgement: ${seconds(v.load.longestOutageMs)}`,
     ...v.recoveries.map(
       (r) =>
-        `   recovery after ${r.fault}: API ${seconds(r.apiMs)}, projector caught up ${seconds(r.projectorMs)}`,
+        `   recovery after ${r.fault}: API ${seconds(r.apiMs)}, read model caught up ${seconds(r.projectorMs)}`,
     ),
     ...v.notes.map((n) => `   ${n}`),
   ];
