@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Config, createPool, ensureDatabase, JsonLogger, METRICS, migrate } from '@sitrep/platform';
+import { Config, JsonLogger, METRICS, prepareDatabase } from '@sitrep/platform';
 import { z } from 'zod';
 import { ApiModule } from './api.module';
 import { ApiKeyRepository } from './auth/api-key.repository';
@@ -15,13 +15,10 @@ export async function createApiApp(
   config: Config,
   logger = new JsonLogger('api', config.logLevel),
 ): Promise<NestFastifyApplication> {
-  await ensureDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, 1);
-  try {
-    await migrate(pool);
-  } finally {
-    await pool.end();
-  }
+  await prepareDatabase(config.databaseUrl, {
+    onRetry: (error) =>
+      logger.write('warn', 'Postgres does not answer yet; waiting', { error: error.message }),
+  });
 
   const adapter = new FastifyAdapter(fastifyOptions(config));
   const app = await NestFactory.create<NestFastifyApplication>(

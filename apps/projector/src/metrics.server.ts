@@ -37,7 +37,13 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     });
     server.requestTimeout = 10_000;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (error: Error) =>
+        reject(
+          new Error(
+            `metrics cannot listen on ${this.config.projectorMetricsHost}:${this.config.projectorMetricsPort} (${error.message}); set PROJECTOR_METRICS_PORT to a free port (0: any)`,
+          ),
+        ),
+      );
       server.listen(this.config.projectorMetricsPort, this.config.projectorMetricsHost, resolve);
     });
     this.server = server;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Pool, PoolClient } from 'pg';
 import { gazetteerDir, readCsv } from './gazetteer';
 import { projectRoot } from './paths';
+import { retryWhileUnavailable } from './unavailable';
 
 /**
  * A pool whose clients never crash the process: pg emits `error` on a client whose connection
@@ -36,6 +37,31 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   } finally {
     await admin.end();
   }
+}
+
+/** How long an app waits at start for a Postgres that does not answer yet (a restart, compose). */
+export const STARTUP_WAIT_MS = 60_000;
+
+/**
+ * Create the database if missing and apply the migrations, waiting up to `waitMs` for a Postgres
+ * that is not reachable yet.
+ */
+export async function prepareDatabase(
+  databaseUrl: string,
+  options: { readonly waitMs?: number; readonly onRetry?: (error: Error) => void } = {},
+): ReturnType<typeof migrate> {
+  return retryWhileUnavailable(
+    async () => {
+      await ensureDatabase(databaseUrl);
+      const pool = createPool(databaseUrl, 1);
+      try {
+        return await migrate(pool);
+      } finally {
+        await pool.end();
+      }
+    },
+    { timeoutMs: options.waitMs ?? STARTUP_WAIT_MS, onRetry: options.onRetry },
+  );
 }
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
