@@ -62,6 +62,9 @@ export function fastifyOptions(config: Config): FastifyServerOptions {
     // Node checks for expired requests this often (its default, 30 s, would blur the limit).
     http: { connectionsCheckingInterval: Math.min(1000, config.httpRequestTimeoutMs / 2) },
     clientErrorHandler: answerOnSocket,
+    // On SIGTERM, requests still arriving on open connections are served (with Connection: close)
+    // rather than answered with Fastify's own 503, which is neither a problem nor has Retry-After.
+    return503OnClosing: false,
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
       sendProblem(reply, request, toProblem(error)),
   } as FastifyServerOptions;
