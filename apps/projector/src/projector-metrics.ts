@@ -1,5 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CheckpointsRepository, KAFKA, METRICS, PG_POOL, TOPICS, Topics } from '@sitrep/platform';
+import {
+  inTransaction,
+  KAFKA,
+  liveReadModel,
+  METRICS,
+  PG_POOL,
+  TOPICS,
+  Topics,
+} from '@sitrep/platform';
+import { CheckpointsRepository } from '@sitrep/projection';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -129,9 +138,16 @@ export class ProjectorMetrics {
     )
       .catch(() => undefined)
       .finally(() => void admin.disconnect().catch(() => undefined));
-    await within(2000, new CheckpointsRepository(this.pool).ofTopic(this.topics.claims))
-      .then(({ next }) => {
-        for (const [partition, offset] of next) this.applied.set(partition, offset);
+    await within(
+      2000,
+      inTransaction(this.pool, async (client) => {
+        const { schema } = await liveReadModel(client);
+        return new CheckpointsRepository(client, schema).load(this.topics.claims);
+      }),
+    )
+      .then((checkpoints) => {
+        for (const [partition, { nextOffset }] of checkpoints)
+          this.applied.set(partition, nextOffset);
       })
       .catch(() => undefined);
   }

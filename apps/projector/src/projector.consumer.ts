@@ -13,16 +13,17 @@ import {
   TOPICS,
   Topics,
 } from '@sitrep/platform';
-import { CheckpointsRepository } from '@sitrep/projection';
+import { BatchResult, CheckpointsRepository } from '@sitrep/projection';
 import { Batch, Consumer, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { BatchResult, ClaimProjector } from './claim-projector';
+import { ClaimProjector } from './claim-projector';
 import { ProjectorMetrics } from './projector-metrics';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Backoff between attempts at a batch while Postgres (or Kafka, for dead letters) is away. */
 export const retryDelayMs = (attempt: number): number => Math.min(5000, 100 * 2 ** attempt);
 const HEARTBEAT_MS = 1000;
+const STARTUP_RETRY_MS = 60_000;
 
 /**
  * The kafkajs consumer group. Offsets live in Postgres with the rows (never committed to Kafka):
@@ -48,15 +49,32 @@ export class ProjectorConsumer implements OnApplicationBootstrap, OnApplicationS
     private readonly settler: ObservedSettlerService,
   ) {}
 
+  /**
+   * Create the topics if missing and join the group. Retried for up to a minute: a cluster that
+   * has just created a topic may not serve its metadata from every broker yet.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await ensureTopics(admin, this.topics, this.config.partitions, this.config);
-    } finally {
-      await admin.disconnect();
+    const deadline = Date.now() + STARTUP_RETRY_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        try {
+          await ensureTopics(admin, this.topics, this.config.partitions, this.config);
+        } finally {
+          await admin.disconnect();
+        }
+        await this.start();
+        break;
+      } catch (error) {
+        await this.consumer?.disconnect().catch(() => undefined);
+        if (this.stopping || Date.now() > deadline) throw error;
+        this.logger.write('warn', 'could not start consuming; retrying', {
+          error: (error as Error).message,
+        });
+        await sleep(retryDelayMs(attempt + 2));
+      }
     }
-    await this.start();
     this.logger.write('info', 'projector consuming', {
       topic: this.topics.claims,
       group: this.topics.projectorGroup,

@@ -1,4 +1,3 @@
-export * from './checkpoints.repository';
 export * from './config';
 export * from './database';
 export * from './gazetteer';

@@ -92,7 +92,7 @@ export class Scenario {
       SITREP_TOPIC_PREFIX: `chaos-${name}-${id}.`,
       SITREP_PARTITIONS: String(infra.partitions),
       SITREP_BOOTSTRAP_KEY: ADMIN_KEY,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env['CHAOS_LOG_LEVEL'] || 'warn',
       RATE_LIMIT_MAX: '0',
       PORT: String(apiPort),
       PROJECTOR_METRICS_PORT: String(metricsPort),
@@ -170,8 +170,19 @@ export class Scenario {
         () => new Map<number, number>(),
       );
       if ([...high].every(([p, next]) => next === 0 || (done.get(p) ?? 0) >= next)) return;
-      if (Date.now() > deadline)
-        throw new Error(`${this.name}: the projector did not catch up within ${timeoutMs} ms`);
+      if (Date.now() > deadline) {
+        const metrics = await fetch(this.projectorMetricsUrl).then(
+          (r) => r.text(),
+          (e: Error) => `(no metrics: ${e.message})`,
+        );
+        const behind = [...high].map(([p, next]) => `${p}: ${done.get(p) ?? 0}/${next}`);
+        throw new Error(
+          `${this.name}: the projector did not catch up within ${timeoutMs} ms (checkpoint/high per partition ${behind.join(', ')}; projector running: ${this.projector.running}; its metrics:\n${metrics
+            .split('\n')
+            .filter((l) => l.startsWith('sitrep_projector'))
+            .join('\n')})`,
+        );
+      }
       await sleep(200);
     }
   }

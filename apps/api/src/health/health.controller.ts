@@ -1,6 +1,7 @@
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CheckpointsRepository, KAFKA, PG_POOL, TOPICS, Topics } from '@sitrep/platform';
+import { inTransaction, KAFKA, liveReadModel, PG_POOL, TOPICS, Topics } from '@sitrep/platform';
+import { CheckpointsRepository } from '@sitrep/projection';
 import { FastifyReply } from 'fastify';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
@@ -79,9 +80,16 @@ export class HealthController {
   private async projectorLag(
     offsets: readonly { partition: number; high: string; low: string }[],
   ): Promise<Record<string, unknown>> {
-    const { version, next: applied } = await new CheckpointsRepository(this.pool).ofTopic(
-      this.topics.claims,
-    );
+    const { version, applied } = await inTransaction(this.pool, async (client) => {
+      const live = await liveReadModel(client);
+      const checkpoints = await new CheckpointsRepository(client, live.schema).load(
+        this.topics.claims,
+      );
+      return {
+        version: live.version,
+        applied: new Map([...checkpoints].map(([p, c]) => [p, c.nextOffset])),
+      };
+    });
     const lag = offsets.reduce(
       (sum, p) => sum + Math.max(0, Number(p.high) - (applied.get(p.partition) ?? Number(p.low))),
       0,
