@@ -17,6 +17,7 @@ import { BatchResult, CheckpointsRepository } from '@sitrep/projection';
 import { Batch, Consumer, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { ClaimProjector } from './claim-projector';
+import { ObservedSettlerService } from './observed-settler.service';
 import { ProjectorMetrics } from './projector-metrics';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
