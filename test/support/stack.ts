@@ -9,6 +9,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   Config,
+  createPool,
   DEFAULT_DATABASE_URL,
   liveReadModel,
   loadConfig,
@@ -92,6 +93,8 @@ export interface Stack extends Http {
   spawnProjector(): Promise<ChildProcess>;
   /** Another API app on the same database and topics, with some settings changed. */
   startApi(env?: Readonly<Record<string, string>>): Promise<ExtraApi>;
+  /** The API in a child process (out of the test's event loop), with some settings changed. */
+  spawnApi(env?: Readonly<Record<string, string>>): Promise<{ child: ChildProcess; http: Http }>;
   /** The schema of the live read-model version (`rm_1`, …). */
   readModelSchema(): Promise<string>;
   /** High watermark (next offset) of each partition of the claim topic. */
@@ -206,6 +209,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     SITREP_PARTITIONS: String(options.partitions ?? 3),
     LOG_LEVEL: 'warn',
     PORT: '0',
+    PROJECTOR_METRICS_PORT: '0',
     ...options.env,
   };
   const config = loadConfig(env);
@@ -240,8 +244,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     api = await createApiApp(config);
     const baseUrl = await listen(api);
     if (options.projector !== false) projector = await startProjector(config);
-    pool = new Pool({ connectionString: config.databaseUrl, max: 4 });
-    pool.on('error', () => undefined);
+    pool = createPool(config.databaseUrl, 4);
     const stackPool = pool;
     const http = httpClient(baseUrl, config.bootstrapKey!);
 
@@ -304,6 +307,30 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           });
         });
         return child;
+      },
+      async spawnApi(overrides = {}) {
+        const child = fork(join(__dirname, 'api-child.js'), [], {
+          env: { ...process.env, ...env, ...overrides },
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
+        children.push(child);
+        const port = await new Promise<number>((resolve, reject) => {
+          const timer = setTimeout(
+            () => reject(new Error('the API child did not start within 60 s')),
+            60_000,
+          );
+          child.once('message', (message: { port?: number; error?: string }) => {
+            clearTimeout(timer);
+            if (message.port) resolve(message.port);
+            else reject(new Error(`the API child failed: ${message.error}`));
+          });
+          child.once('exit', (code, signal) => {
+            clearTimeout(timer);
+            reject(new Error(`the API child exited early (${code ?? signal})`));
+          });
+        });
+        const key = overrides['SITREP_BOOTSTRAP_KEY'] ?? config.bootstrapKey!;
+        return { child, http: httpClient(`http://127.0.0.1:${port}`, key) };
       },
       async startApi(overrides = {}) {
         const extraConfig = loadConfig({ ...env, ...overrides });

@@ -11,6 +11,8 @@ import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { ClaimLogWriter } from './ingest/claim-log.writer';
 import { ReportsController } from './ingest/reports.controller';
+import { IngestMetrics } from './metrics/ingest-metrics';
+import { MetricsController } from './metrics/metrics.controller';
 import { SubmitReportHandler } from './ingest/submit-report.handler';
 import {
   GetActorHandler,
@@ -38,6 +40,7 @@ const parts = {
     KeysController,
     HealthController,
     ReplaysController,
+    MetricsController,
     ...auditParts.controllers,
     ...curationParts.controllers,
   ],
@@ -45,6 +48,7 @@ const parts = {
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
     ApiKeyRepository,
+    IngestMetrics,
     ClaimLogWriter,
     SubmitReportHandler,
     ReadModelReader,

@@ -1,34 +1,35 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Config, createPool, ensureDatabase, JsonLogger, migrate } from '@sitrep/platform';
+import { Config, JsonLogger, METRICS, prepareDatabase } from '@sitrep/platform';
 import { z } from 'zod';
 import { ApiModule } from './api.module';
 import { ApiKeyRepository } from './auth/api-key.repository';
+import { fastifyOptions, hardenHttpServer } from './http/http-server';
+import { installRateLimit } from './http/rate-limit';
 import { reportSchema } from './ingest/report.schema';
-
-export const BODY_LIMIT = 1024 * 1024;
+import { installHttpMetrics } from './metrics/http-metrics';
 
 /** Prepare the database, then build the HTTP app (not yet listening). Used by main and tests. */
 export async function createApiApp(
   config: Config,
   logger = new JsonLogger('api', config.logLevel),
 ): Promise<NestFastifyApplication> {
-  await ensureDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, 1);
-  try {
-    await migrate(pool);
-  } finally {
-    await pool.end();
-  }
+  await prepareDatabase(config.databaseUrl, {
+    onRetry: (error) =>
+      logger.write('warn', 'Postgres does not answer yet; waiting', { error: error.message }),
+  });
 
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, logger: false });
+  const adapter = new FastifyAdapter(fastifyOptions(config));
   const app = await NestFactory.create<NestFastifyApplication>(
     ApiModule.forConfig(config),
     adapter,
     { logger },
   );
   app.enableShutdownHooks();
+  hardenHttpServer(app, config);
+  installHttpMetrics(app, app.get(METRICS));
+  await installRateLimit(app, config);
   if (config.bootstrapKey) await app.get(ApiKeyRepository).ensureBootstrapKey(config.bootstrapKey);
 
   const document = SwaggerModule.createDocument(

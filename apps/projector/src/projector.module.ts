@@ -2,8 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Config, PlatformModule } from '@sitrep/platform';
 import { ClaimProjector } from './claim-projector';
 import { DeadLetterPublisher } from './dead-letter.publisher';
+import { MetricsServer } from './metrics.server';
 import { ObservedSettlerService } from './observed-settler.service';
 import { ProjectorConsumer } from './projector.consumer';
+import { ProjectorMetrics } from './projector-metrics';
 
 @Module({})
 export class ProjectorModule {
@@ -11,7 +13,14 @@ export class ProjectorModule {
     return {
       module: ProjectorModule,
       imports: [PlatformModule.forRoot('projector', config)],
-      providers: [ClaimProjector, DeadLetterPublisher, ObservedSettlerService, ProjectorConsumer],
+      providers: [
+        ProjectorMetrics,
+        MetricsServer,
+        ClaimProjector,
+        DeadLetterPublisher,
+        ObservedSettlerService,
+        ProjectorConsumer,
+      ],
     };
   }
 }

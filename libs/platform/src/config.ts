@@ -11,6 +11,20 @@ export interface Config {
   /** Partitions of the claim topic when the app creates it. */
   readonly partitions: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Time to receive a whole HTTP request (headers and body); slower senders get 408. */
+  readonly httpRequestTimeoutMs: number;
+  /** Requests per key (or per address without a key) per window; 0 turns the limit off. */
+  readonly rateLimitMax: number;
+  readonly rateLimitWindowMs: number;
+  /** The projector's own metrics listener; port 0 picks a free port. */
+  readonly projectorMetricsPort: number;
+  readonly projectorMetricsHost: string;
+  /** The projector's Kafka session: how long a dead member holds its partitions. */
+  readonly projectorSessionTimeoutMs: number;
+  /** Replication of the topics the apps create; undefined: 3 on a cluster of 3 or more, else 1. */
+  readonly kafkaReplicationFactor: number | undefined;
+  /** `min.insync.replicas` of those topics; undefined: 2 when replicated 3 times or more, else 1. */
+  readonly kafkaMinInsyncReplicas: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -42,6 +56,17 @@ function integer(
     return fallback;
   }
   return value;
+}
+
+function optionalInteger(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  min: number,
+  max: number,
+  problems: string[],
+): number | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? undefined : integer(env, name, min, min, max, problems);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -78,7 +103,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kafkaTimeoutMs: integer(env, 'KAFKA_TIMEOUT_MS', 5000, 100, 120000, problems),
     partitions: integer(env, 'SITREP_PARTITIONS', 6, 1, 1000, problems),
     logLevel,
+    httpRequestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30000, 1000, 600000, problems),
+    rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1000, 0, 10_000_000, problems),
+    rateLimitWindowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 1000, 100, 3_600_000, problems),
+    projectorMetricsPort: integer(env, 'PROJECTOR_METRICS_PORT', 9464, 0, 65535, problems),
+    projectorMetricsHost: env['PROJECTOR_METRICS_HOST'] || '127.0.0.1',
+    projectorSessionTimeoutMs: integer(
+      env,
+      'PROJECTOR_SESSION_TIMEOUT_MS',
+      10000,
+      6000,
+      300000,
+      problems,
+    ),
+    kafkaReplicationFactor: optionalInteger(env, 'KAFKA_REPLICATION_FACTOR', 1, 5, problems),
+    kafkaMinInsyncReplicas: optionalInteger(env, 'KAFKA_MIN_INSYNC_REPLICAS', 1, 5, problems),
   };
+  if (
+    config.kafkaReplicationFactor !== undefined &&
+    config.kafkaMinInsyncReplicas !== undefined &&
+    config.kafkaMinInsyncReplicas > config.kafkaReplicationFactor
+  )
+    problems.push('KAFKA_MIN_INSYNC_REPLICAS must not exceed KAFKA_REPLICATION_FACTOR');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -4,10 +4,19 @@ import { join } from 'node:path';
 import { Pool, PoolClient } from 'pg';
 import { gazetteerDir, readCsv } from './gazetteer';
 import { projectRoot } from './paths';
+import { retryWhileUnavailable } from './unavailable';
 
+/**
+ * A pool whose clients never crash the process: pg emits `error` on a client whose connection
+ * dies (a Postgres restart: 57P01, ECONNRESET, "Connection terminated unexpectedly"), and pg-pool
+ * listens only while the client is idle. Every client gets a listener of its own for its whole
+ * life; the error then surfaces on the client's next query, and the pool drops the client when
+ * it is released.
+ */
 export function createPool(databaseUrl: string, max = 10): Pool {
   const pool = new Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5000 });
-  pool.on('error', () => undefined); // an idle client's error surfaces on its next use
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
@@ -16,11 +25,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
   url.pathname = '/postgres';
-  const admin = new Pool({
-    connectionString: url.toString(),
-    max: 1,
-    connectionTimeoutMillis: 5000,
-  });
+  const admin = createPool(url.toString(), 1);
   try {
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rowCount === 0) {
@@ -32,6 +37,31 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   } finally {
     await admin.end();
   }
+}
+
+/** How long an app waits at start for a Postgres that does not answer yet (a restart, compose). */
+export const STARTUP_WAIT_MS = 60_000;
+
+/**
+ * Create the database if missing and apply the migrations, waiting up to `waitMs` for a Postgres
+ * that is not reachable yet.
+ */
+export async function prepareDatabase(
+  databaseUrl: string,
+  options: { readonly waitMs?: number; readonly onRetry?: (error: Error) => void } = {},
+): ReturnType<typeof migrate> {
+  return retryWhileUnavailable(
+    async () => {
+      await ensureDatabase(databaseUrl);
+      const pool = createPool(databaseUrl, 1);
+      try {
+        return await migrate(pool);
+      } finally {
+        await pool.end();
+      }
+    },
+    { timeoutMs: options.waitMs ?? STARTUP_WAIT_MS, onRetry: options.onRetry },
+  );
 }
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;

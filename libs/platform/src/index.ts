@@ -4,6 +4,8 @@ export * from './gazetteer';
 export * from './ids';
 export * from './kafka';
 export * from './logger';
+export * from './metrics';
 export * from './paths';
 export * from './report-claims';
+export * from './unavailable';
 export * from './nest';

@@ -30,26 +30,45 @@ export function createKafka(
   });
 }
 
+export interface TopicReplication {
+  /** Replicas of each partition; default: 3 on a cluster of 3 brokers or more, else 1. */
+  readonly kafkaReplicationFactor?: number | undefined;
+  /** `min.insync.replicas`; default: 2 when there are 3 replicas or more, else 1. */
+  readonly kafkaMinInsyncReplicas?: number | undefined;
+}
+
+/**
+ * Replication of new topics: on a cluster of 3 or more brokers, 3 replicas of which 2 must have
+ * a write before it is acknowledged (acks=all), so one broker can be lost without losing an
+ * acknowledged report or stopping writes.
+ */
+export function replicationFor(
+  brokers: number,
+  wanted: TopicReplication = {},
+): { replicationFactor: number; minInsyncReplicas: number } {
+  const replicationFactor = wanted.kafkaReplicationFactor ?? (brokers >= 3 ? 3 : 1);
+  const minInsyncReplicas = wanted.kafkaMinInsyncReplicas ?? (replicationFactor >= 3 ? 2 : 1);
+  return { replicationFactor, minInsyncReplicas };
+}
+
 /** Create the claim topic and its dead-letter topic if missing. */
 export async function ensureTopics(
   admin: Admin,
   topics: Topics,
   partitions: number,
+  replication: TopicReplication = {},
 ): Promise<void> {
   const existing = new Set(await admin.listTopics());
+  if (existing.has(topics.claims) && existing.has(topics.deadLetters)) return;
+  const { brokers } = await admin.describeCluster();
+  const { replicationFactor, minInsyncReplicas } = replicationFor(brokers.length, replication);
+  const configEntries = [
+    { name: 'retention.ms', value: '-1' },
+    { name: 'min.insync.replicas', value: String(minInsyncReplicas) },
+  ];
   const wanted: ITopicConfig[] = [
-    {
-      topic: topics.claims,
-      numPartitions: partitions,
-      replicationFactor: 1,
-      configEntries: [{ name: 'retention.ms', value: '-1' }],
-    },
-    {
-      topic: topics.deadLetters,
-      numPartitions: 1,
-      replicationFactor: 1,
-      configEntries: [{ name: 'retention.ms', value: '-1' }],
-    },
+    { topic: topics.claims, numPartitions: partitions, replicationFactor, configEntries },
+    { topic: topics.deadLetters, numPartitions: 1, replicationFactor, configEntries },
   ].filter((t) => !existing.has(t.topic));
   if (wanted.length > 0)
     await admin

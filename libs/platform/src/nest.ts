@@ -9,8 +9,10 @@ import {
 } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
+import { Registry } from 'prom-client';
 import { Config, loadConfig, topicsFor, Topics } from './config';
 import { createPool } from './database';
+import { createRegistry, registerPoolMetrics } from './metrics';
 import { loadGazetteer } from './gazetteer';
 import { createKafka } from './kafka';
 import { JsonLogger } from './logger';
@@ -22,6 +24,9 @@ export const KAFKA = Symbol('KAFKA');
 export const GAZETTEER = Symbol('GAZETTEER');
 export const CLOCK = Symbol('CLOCK');
 export const LOGGER = Symbol('LOGGER');
+/** The app's Prometheus registry (prom-client `Registry`). */
+export const METRICS = Symbol('METRICS');
+const POOL_SIZE = 10;
 
 /** The system clock, injected so tests and replays can pass their own. */
 export interface Clock {
@@ -48,7 +53,16 @@ export class PlatformModule {
         { provide: CONFIG, useValue: config },
         { provide: TOPICS, useValue: topicsFor(config.topicPrefix) },
         { provide: LOGGER, useValue: logger },
-        { provide: PG_POOL, useFactory: () => createPool(config.databaseUrl) },
+        { provide: PG_POOL, useFactory: () => createPool(config.databaseUrl, POOL_SIZE) },
+        {
+          provide: METRICS,
+          useFactory: (pool: Pool): Registry => {
+            const registry = createRegistry(service);
+            registerPoolMetrics(registry, pool, POOL_SIZE);
+            return registry;
+          },
+          inject: [PG_POOL],
+        },
         {
           provide: KAFKA,
           useFactory: (): Kafka => createKafka(config, `sitrep-${service}`, logger),
@@ -57,7 +71,7 @@ export class PlatformModule {
         { provide: CLOCK, useValue: systemClock },
         PoolCloser,
       ],
-      exports: [CONFIG, TOPICS, LOGGER, PG_POOL, KAFKA, GAZETTEER, CLOCK],
+      exports: [CONFIG, TOPICS, LOGGER, PG_POOL, KAFKA, GAZETTEER, CLOCK, METRICS],
     };
   }
 }

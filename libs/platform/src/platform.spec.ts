@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, redactUrl, topicsFor } from './config';
 import { canonicalDigest, claimIdFor, hashApiKey, uuidV5 } from './ids';
+import { replicationFor } from './kafka';
 
 describe('ids', () => {
   it('computes RFC 4122 UUID v5 (the DNS namespace example)', () => {
@@ -65,5 +66,27 @@ describe('configuration', () => {
 
   it('hides passwords in logged URLs', () => {
     expect(redactUrl('postgres://sitrep:hunter2@db:5432/sitrep')).not.toContain('hunter2');
+  });
+});
+
+describe('replication of new topics', () => {
+  it('is 3 with 2 in sync on a cluster of 3 brokers or more, 1 on a single broker', () => {
+    expect(replicationFor(1)).toEqual({ replicationFactor: 1, minInsyncReplicas: 1 });
+    expect(replicationFor(3)).toEqual({ replicationFactor: 3, minInsyncReplicas: 2 });
+    expect(replicationFor(5)).toEqual({ replicationFactor: 3, minInsyncReplicas: 2 });
+  });
+
+  it('follows KAFKA_REPLICATION_FACTOR and KAFKA_MIN_INSYNC_REPLICAS when set', () => {
+    const config = loadConfig({ KAFKA_REPLICATION_FACTOR: '2' });
+    expect(replicationFor(3, config)).toEqual({ replicationFactor: 2, minInsyncReplicas: 1 });
+    expect(
+      replicationFor(
+        3,
+        loadConfig({ KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '3' }),
+      ),
+    ).toEqual({ replicationFactor: 3, minInsyncReplicas: 3 });
+    expect(() =>
+      loadConfig({ KAFKA_REPLICATION_FACTOR: '1', KAFKA_MIN_INSYNC_REPLICAS: '2' }),
+    ).toThrow(/KAFKA_MIN_INSYNC_REPLICAS/);
   });
 });

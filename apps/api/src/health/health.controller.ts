@@ -1,9 +1,11 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { KAFKA, liveReadModel, PG_POOL, TOPICS, Topics } from '@sitrep/platform';
+import { inTransaction, KAFKA, liveReadModel, PG_POOL, TOPICS, Topics } from '@sitrep/platform';
+import { CheckpointsRepository } from '@sitrep/projection';
 import { FastifyReply } from 'fastify';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
+import { ApiKeyRepository } from '../auth/api-key.repository';
 
 const within = <T>(ms: number, work: Promise<T>): Promise<T> =>
   Promise.race([
@@ -20,6 +22,7 @@ export class HealthController {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(TOPICS) private readonly topics: Topics,
+    private readonly keys: ApiKeyRepository,
   ) {}
 
   /** Liveness: the process answers. */
@@ -28,9 +31,16 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: Postgres and Kafka answer; projector lag is the events not yet in the read model. */
+  /**
+   * Readiness: Postgres and Kafka answer; `200 {status: "ready"}` or `503 {status: "unavailable"}`
+   * for anyone. With an admin key, the details too: each dependency (with its error) and the
+   * projector lag (events not yet in the read model).
+   */
   @Get('ready')
-  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+  async ready(
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const postgres = await within(2000, this.pool.query('SELECT 1'))
       .then(() => ({ ok: true }))
       .catch((error: Error) => ({ ok: false, error: error.message }));
@@ -45,28 +55,45 @@ export class HealthController {
       .then((offsets) => ({ ok: true as const, offsets }))
       .catch((error: Error) => ({ ok: false as const, error: error.message }))
       .finally(() => void admin.disconnect().catch(() => undefined));
-
-    let projector: Record<string, unknown> = { lag: null };
-    if (postgres.ok && kafka.ok) {
-      const { schema, version } = await liveReadModel(this.pool);
-      const { rows } = await this.pool.query<{ partition: number; next_offset: string }>(
-        `SELECT partition, next_offset FROM ${schema}.checkpoints WHERE topic = $1`,
-        [this.topics.claims],
-      );
-      const applied = new Map(rows.map((r) => [r.partition, Number(r.next_offset)]));
-      const lag = kafka.offsets.reduce(
-        (sum, p) => sum + Math.max(0, Number(p.high) - (applied.get(p.partition) ?? Number(p.low))),
-        0,
-      );
-      projector = { lag, readModelVersion: version };
-    }
     const ok = postgres.ok && kafka.ok;
     void reply.status(ok ? 200 : 503);
-    return {
-      status: ok ? 'ready' : 'unavailable',
-      postgres,
-      kafka: kafka.ok ? { ok: true } : kafka,
-      projector,
-    };
+    const status = ok ? 'ready' : 'unavailable';
+    if (!(postgres.ok && (await this.isAdmin(authorization)))) return { status };
+
+    let projector: Record<string, unknown> = { lag: null };
+    if (kafka.ok) {
+      projector = await this.projectorLag(kafka.offsets).catch((error: Error) => ({
+        lag: null,
+        error: error.message,
+      }));
+    }
+    return { status, postgres, kafka: kafka.ok ? { ok: true } : kafka, projector };
+  }
+
+  private async isAdmin(authorization: string | undefined): Promise<boolean> {
+    const key = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    if (!key) return false;
+    const caller = await this.keys.findCaller(key).catch(() => undefined);
+    return caller?.scopes.includes('admin') ?? false;
+  }
+
+  private async projectorLag(
+    offsets: readonly { partition: number; high: string; low: string }[],
+  ): Promise<Record<string, unknown>> {
+    const { version, applied } = await inTransaction(this.pool, async (client) => {
+      const live = await liveReadModel(client);
+      const checkpoints = await new CheckpointsRepository(client, live.schema).load(
+        this.topics.claims,
+      );
+      return {
+        version: live.version,
+        applied: new Map([...checkpoints].map(([p, c]) => [p, c.nextOffset])),
+      };
+    });
+    const lag = offsets.reduce(
+      (sum, p) => sum + Math.max(0, Number(p.high) - (applied.get(p.partition) ?? Number(p.low))),
+      0,
+    );
+    return { lag, readModelVersion: version };
   }
 }

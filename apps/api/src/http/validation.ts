@@ -21,11 +21,22 @@ export function parseOrThrow<S extends z.ZodType>(
   );
 }
 
-/** An ISO 8601 time with an offset, between the years 1900 and 2100. */
-export const isoTime = z.iso.datetime({ offset: true }).refine((t) => {
-  const year = new Date(t).getUTCFullYear();
-  return year >= 1900 && year <= 2100;
-}, 'the time must fall between the years 1900 and 2100');
+/** Postgres takes UTC offsets up to ±15:59 ("time zone displacement out of range" beyond). */
+const MAX_OFFSET_MINUTES = 15 * 60 + 59;
+
+export function offsetWithinRange(time: string): boolean {
+  const offset = /([+-])(\d{2}):?(\d{2})$/.exec(time);
+  return !offset || Number(offset[2]) * 60 + Number(offset[3]) <= MAX_OFFSET_MINUTES;
+}
+
+/** An ISO 8601 time with an offset of at most ±15:59, between the years 1900 and 2100. */
+export const isoTime = z.iso
+  .datetime({ offset: true })
+  .refine(offsetWithinRange, 'the UTC offset must be between -15:59 and +15:59')
+  .refine((t) => {
+    const year = new Date(t).getUTCFullYear();
+    return year >= 1900 && year <= 2100;
+  }, 'the time must fall between the years 1900 and 2100');
 
 /** `asOf` and `axis`, accepted by every read. */
 export const asOfQuery = {

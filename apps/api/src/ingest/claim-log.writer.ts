@@ -16,6 +16,7 @@ import { Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { unavailable } from '../http/problem';
+import { IngestMetrics } from '../metrics/ingest-metrics';
 import { ReportPlan } from './report-planner';
 import { claimsOfReports, StoredClaim } from './report-claims.repository';
 
@@ -81,6 +82,7 @@ export class ClaimLogWriter implements OnApplicationShutdown {
     @Inject(TOPICS) private readonly topics: Topics,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: JsonLogger,
+    private readonly metrics: IngestMetrics,
   ) {}
 
   write(plan: ReportPlan): Promise<WriteOutcome> {
@@ -130,17 +132,26 @@ export class ClaimLogWriter implements OnApplicationShutdown {
         } else {
           const claims = earlier ?? storedClaimsOf(earlierPlan!);
           const outcome = digest === plan.digest ? 'identical' : 'conflict';
-          settled.push(() => pending.resolve({ outcome, claims }));
+          settled.push(() => {
+            if (outcome === 'identical') this.metrics.accepted(outcome, claims.length);
+            pending.resolve({ outcome, claims });
+          });
         }
       }
       if (toWrite.length > 0) {
         const events = toWrite.flatMap((p) => p.plan.events);
-        await this.commitToKafka(events);
+        const started = performance.now();
+        await this.commitToKafka(events).catch((error: unknown) => {
+          this.metrics.kafkaTransaction((performance.now() - started) / 1000, false, 0);
+          throw error;
+        });
+        this.metrics.kafkaTransaction((performance.now() - started) / 1000, true, toWrite.length);
         await recordReportClaims(client, events);
         for (const pending of toWrite)
-          settled.push(() =>
-            pending.resolve({ outcome: 'created', claims: storedClaimsOf(pending.plan) }),
-          );
+          settled.push(() => {
+            this.metrics.accepted('created', pending.plan.events.length);
+            pending.resolve({ outcome: 'created', claims: storedClaimsOf(pending.plan) });
+          });
       }
       await client.query('COMMIT');
       settled.forEach((settle) => settle());

@@ -29,9 +29,12 @@ async function call<T>(
   return { status: response.status, json: (await response.json()) as T };
 }
 
-async function waitForProjection(base: string): Promise<void> {
+async function waitForProjection(base: string, key: string): Promise<void> {
   for (let i = 0; i < 120; i++) {
-    const ready = (await fetch(`${base}/health/ready`).then((r) => r.json())) as {
+    // The lag is a detail of readiness that only an admin key sees.
+    const ready = (await fetch(`${base}/health/ready`, {
+      headers: { authorization: `Bearer ${key}` },
+    }).then((r) => r.json())) as {
       projector?: { lag?: number | null };
     };
     if (ready.projector?.lag === 0) return;
@@ -101,7 +104,7 @@ export async function runDemo(): Promise<void> {
       `  ${status === 201 ? 'accepted ' : 'unchanged'} ${report.reportId}: ${places.join('; ')}`,
     );
   }
-  await waitForProjection(base);
+  await waitForProjection(base, key);
 
   console.log(`\nPanjshir (AF08) as the system sees it now:\n`);
   console.log(await districtTable(base, key));

@@ -1,19 +1,15 @@
-import { createPool, ensureDatabase, loadConfig, migrate, redactUrl } from '@sitrep/platform';
+import { loadConfig, prepareDatabase, redactUrl } from '@sitrep/platform';
 
 export async function runMigrate(): Promise<void> {
   const config = loadConfig();
-  await ensureDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, 1);
-  try {
-    const { applied, readModel } = await migrate(pool);
+  const { applied, readModel } = await prepareDatabase(config.databaseUrl, {
+    onRetry: (error) => console.error(`Postgres does not answer yet (${error.message}); waiting`),
+  });
+  console.log(
+    `${redactUrl(config.databaseUrl)}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`,
+  );
+  if (readModel === 'replaced')
     console.log(
-      `${redactUrl(config.databaseUrl)}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`,
+      'the live read model had an older layout: an empty one replaces it; the projector fills it from the claim log (or run npm run replay)',
     );
-    if (readModel === 'replaced')
-      console.log(
-        'the live read model had an older layout: an empty one replaces it; the projector fills it from the claim log (or run npm run replay)',
-      );
-  } finally {
-    await pool.end();
-  }
 }

@@ -1,11 +1,10 @@
 import {
   createKafka,
   createPool,
-  ensureDatabase,
   JsonLogger,
   loadConfig,
   loadGazetteer,
-  migrate,
+  prepareDatabase,
   systemClock,
   topicsFor,
 } from '@sitrep/platform';
@@ -22,10 +21,11 @@ export async function runReplay(args: string[]): Promise<void> {
   });
   const config = loadConfig();
   const logger = new JsonLogger('replay', config.logLevel === 'info' ? 'warn' : config.logLevel);
-  await ensureDatabase(config.databaseUrl);
+  await prepareDatabase(config.databaseUrl, {
+    onRetry: (error) => console.error(`Postgres does not answer yet (${error.message}); waiting`),
+  });
   const pool = createPool(config.databaseUrl, 4);
   try {
-    await migrate(pool);
     const replayer = new Replayer({
       pool,
       kafka: createKafka(config, 'sitrep-replay', logger),
