@@ -5,5 +5,7 @@ export * from './ids';
 export * from './kafka';
 export * from './logger';
 export * from './paths';
+export * from './progress';
 export * from './read-model';
+export * from './table';
 export * from './nest';

@@ -1,26 +1,20 @@
 /**
- * A realistic claim log for benchmarks, generated from a seed: the same seed and size give the
+ * A realistic claim log for benchmarks and tests, generated from a seed: the same seed and size give the
  * same messages. Every message is a valid envelope exactly as the API writes it (ids from
- * `claimIdFor`, places from the gazetteer, the report's digest, headers `type` and `schema`),
+ * the API's claim ids and digests, places from the gazetteer, the report's digest, headers `type` and `schema`),
  * keyed by province p-code. The mix: control, presence and contest assertions at district and
  * province level by many claimants, explicit and blanket disputes, full and partial
  * corroborations, own retractions and curator retractions, late reports (observed hours or days
  * before they were recorded, so out of order), about 3% duplicates of earlier claims, and a few
  * assertions in the old schema 1 (no `precision`).
  */
-import {
-  AssertionKind,
-  ClaimEvent,
-  CURRENT_SCHEMA,
-  Gazetteer,
-  PlaceRef,
-  Precision,
-  Reliability,
-  Source,
-} from '@sitrep/domain';
-import { canonicalDigest, claimIdFor } from '@sitrep/platform';
+import { ClaimEvent, PlaceRef, Precision, Source, AssertionKind } from '../../events';
+import { CURRENT_SCHEMA } from '../../codec';
+import { Gazetteer } from '../../gazetteer';
+import { prng } from '../fixtures';
+import { CLAIMANTS, OBSERVERS, OUTLETS, PARTIES, QUOTES, REASONS, SPEAKERS } from './cast';
 
-export interface BenchMessage {
+export interface GeneratedMessage {
   readonly key: string;
   readonly value: string;
   readonly headers: { readonly type: string; readonly schema: string };
@@ -29,98 +23,11 @@ export interface BenchMessage {
   readonly duplicate: boolean;
 }
 
-/** mulberry32: a small, fast, seeded PRNG in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** How the API names things (claim ids, report digests); the caller passes the real ones. */
+export interface LogIds {
+  claimId(reportId: string, index: number): string;
+  digest(value: unknown): string;
 }
-
-/** Armed parties: the actors of control and presence claims, and claimants too. */
-const PARTIES = [
-  'taliban',
-  'nrf',
-  'isk',
-  'andsf',
-  'andarab-resistance',
-  'hazara-militia',
-  'uzbek-militia',
-  'tajik-militia',
-] as const;
-
-/** Observers: they report presence and fighting, corroborate and dispute; 32 of them. */
-const OBSERVERS = [
-  'emergency-ngo',
-  'unama',
-  'icrc',
-  'msf',
-  'afghan-red-crescent',
-  'tolo-news',
-  'pajhwok',
-  'bbc-pashto',
-  'azadi-radio',
-  'ariana-news',
-  'khaama-press',
-  'etilaatroz',
-  'hasht-e-subh',
-  'amu-tv',
-  'local-elders',
-  'provincial-council',
-  'district-governor',
-  'village-shura',
-  'human-rights-watch',
-  'amnesty',
-  'acled-analyst',
-  'long-war-journal',
-  'osint-desk-1',
-  'osint-desk-2',
-  'osint-desk-3',
-  'citizen-reporter-1',
-  'citizen-reporter-2',
-  'citizen-reporter-3',
-  'ulema-council',
-  'refugee-network',
-  'women-network',
-  'teachers-union',
-] as const;
-
-const CLAIMANTS: readonly string[] = [...PARTIES, ...OBSERVERS];
-
-const OUTLETS: readonly { outlet: string; host: string; reliability: Reliability }[] = [
-  { outlet: 'Twitter', host: 'twitter.com', reliability: 'F' },
-  { outlet: 'Tolo News', host: 'tolonews.com', reliability: 'B' },
-  { outlet: 'Pajhwok', host: 'pajhwok.com', reliability: 'B' },
-  { outlet: 'BBC Pashto', host: 'bbc.com', reliability: 'A' },
-  { outlet: 'Radio Azadi', host: 'azadiradio.com', reliability: 'B' },
-  { outlet: 'Telegram', host: 't.me', reliability: 'E' },
-  { outlet: 'Facebook', host: 'facebook.com', reliability: 'E' },
-  { outlet: 'Press release', host: 'example.org', reliability: 'C' },
-  { outlet: 'Field report', host: 'example.net', reliability: 'C' },
-  { outlet: 'Phone call', host: 'example.com', reliability: 'D' },
-];
-
-const SPEAKERS = ['spokesman', 'commander', 'governor', 'official', 'resident', 'elder', 'medic'];
-const QUOTES = [
-  'we hold the district centre',
-  'our forces entered the valley at dawn',
-  'heavy fighting near the bazaar, both sides claim the road',
-  'the checkpoints on the main road changed hands twice',
-  'residents say "they are everywhere" — nobody knows who controls it',
-  'the governor’s compound is under our control',
-  'reports of clashes in the northern villages',
-  'the district is calm; the new administration is in place',
-];
-const REASONS = [
-  'entered against the wrong place',
-  'duplicate of an earlier report',
-  'source retracted the story',
-  'misattributed claimant',
-];
 
 /** The fields of a claim event that a report's claim decides. */
 interface Claim {
@@ -165,7 +72,7 @@ interface Situation {
 const RING = 256;
 const DUPLICATE_POOL = 50_000;
 
-export interface BenchLogOptions {
+export interface ClaimLogOptions {
   readonly events: number;
   readonly seed: number;
   /** recordedAt of the first report; the log spans `days` days of system time. */
@@ -177,14 +84,14 @@ export interface BenchLogOptions {
  * Generates the log, chunk by chunk: `next(n)` returns up to n messages (fewer at the end).
  * About 3% of the messages are duplicates of earlier claims (same id, same bytes).
  */
-export class BenchLog {
+export class ClaimLogGenerator {
   private readonly random: () => number;
   private readonly provinces: readonly string[];
   private readonly provinceWeights: readonly number[];
   private readonly districts = new Map<string, readonly string[]>();
   private readonly aliases = new Map<string, string[]>();
   private readonly recent = new Map<string, Recent[]>();
-  private readonly sent: BenchMessage[] = [];
+  private readonly sent: GeneratedMessage[] = [];
   private readonly curated = new Set<string>();
   private readonly situations = new Map<string, Situation>();
   private readonly truths = new Map<string, Truth>();
@@ -197,7 +104,8 @@ export class BenchLog {
 
   constructor(
     private readonly gazetteer: Gazetteer,
-    private readonly options: BenchLogOptions,
+    private readonly ids: LogIds,
+    private readonly options: ClaimLogOptions,
   ) {
     this.random = prng(options.seed);
     this.clock = Date.parse(options.start ?? '2021-06-01T00:00:00Z');
@@ -231,8 +139,8 @@ export class BenchLog {
   }
 
   /** Up to `n` more messages. */
-  next(n: number): BenchMessage[] {
-    const out: BenchMessage[] = [];
+  next(n: number): GeneratedMessage[] {
+    const out: GeneratedMessage[] = [];
     while (out.length < n && this.produced < this.options.events) {
       // A report has 1.8 claims on average: 5.3% of draws make 3% of the messages duplicates.
       if (this.sent.length > 100 && this.random() < 0.053) {
@@ -256,7 +164,7 @@ export class BenchLog {
 
   // ---- one report ------------------------------------------------------------------------
 
-  private report(room: number): BenchMessage[] {
+  private report(room: number): GeneratedMessage[] {
     const r = this.random;
     this.reports += 1;
     this.clock += this.step * (0.2 + 1.6 * r());
@@ -289,10 +197,10 @@ export class BenchLog {
       const by = index === 0 || r() < 0.3 ? claimant : this.pick(active);
       planned.push(this.claim(province, by, index === 0));
     }
-    const reportDigest = canonicalDigest({ reportId, source, claims: planned.map((c) => c.input) });
+    const reportDigest = this.ids.digest({ reportId, source, claims: planned.map((c) => c.input) });
     return planned.map((claim, index) =>
       this.message({
-        id: claimIdFor(reportId, index),
+        id: this.ids.claimId(reportId, index),
         reportId,
         index,
         reportDigest,
@@ -312,7 +220,7 @@ export class BenchLog {
    * A curator (admin key) withdraws any recent claim of the province, with a reason: a one-claim
    * "report" of its own, as POST /v1/claims/{claimId}/retractions writes it.
    */
-  private curatorRetraction(province: string, recordedAt: string): BenchMessage | undefined {
+  private curatorRetraction(province: string, recordedAt: string): GeneratedMessage | undefined {
     const target = this.recentWhere(
       province,
       (c) => c.claimant !== 'curator' && !this.curated.has(c.id),
@@ -324,12 +232,12 @@ export class BenchLog {
     const reportId = `curator-retraction:${target.id}`;
     this.count('curator-retract');
     return this.message({
-      id: claimIdFor(reportId, 0),
+      id: this.ids.claimId(reportId, 0),
       type: 'claim.curator-retracted',
       schema: CURRENT_SCHEMA['claim.curator-retracted'],
       reportId,
       index: 0,
-      reportDigest: canonicalDigest({ claimId: target.id, reason }),
+      reportDigest: this.ids.digest({ claimId: target.id, reason }),
       claimant: 'curator',
       observedAt: target.observedAt,
       recordedAt,
@@ -340,7 +248,7 @@ export class BenchLog {
   }
 
   /** The message of one event; its key order is the API's (report-planner.ts). */
-  private message(event: Record<string, unknown> & Envelope): BenchMessage {
+  private message(event: Record<string, unknown> & Envelope): GeneratedMessage {
     this.remember(event.place.province, {
       id: event.id,
       claimant: event.claimant,
