@@ -4,6 +4,7 @@
  * by `npm run bench` (never by `npm run build`, never into the Docker image).
  */
 import 'reflect-metadata';
+import { runIngestBench } from './ingest/ingest.bench';
 import { runReplayBench } from './replay/replay.bench';
 
 interface Benchmark {
@@ -16,6 +17,10 @@ const BENCHMARKS: Record<string, Benchmark> = {
   replay: {
     help: 'generate a claim log, replay it, compare with ConsumerPerformance: [--events 1000000] [--partitions 6] [--keep]',
     run: runReplayBench,
+  },
+  ingest: {
+    help: 'HTTP clients post distinct reports to the API; compare with ProducerPerformance: [--connections 128] [--seconds 15] [--claims 1,20] [--apis 1]',
+    run: runIngestBench,
   },
 };
 
