@@ -3,6 +3,7 @@
  * Postgres): the explanation of each step of DESIGN.md's worked example, the raw events of the
  * read model paged and exported as NDJSON, and a curator's retraction end to end.
  */
+import { CURRENT_SCHEMA } from '@sitrep/domain';
 import { AuditEventsReader } from '../apps/api/src/audit/audit-events.reader';
 import { Json, startStack, Stack } from './support/stack';
 import {
@@ -210,6 +211,7 @@ describe('GET /v1/audit/districts/{pcode}/explain, step by step through the work
             place: { pcode: DEH_SALAH, level: 'district', name: 'Deh Salah' },
             observedAt: '2021-08-20T06:00:00.000Z',
             recordedAt: receipts[0].recordedAt,
+            submittedBy: { keyId: expect.any(String), name: 'desk ingest' },
             logPosition: {
               topic: stack.topics.claims,
               partition: expect.any(Number),
@@ -401,11 +403,12 @@ describe('GET /v1/audit/events', () => {
       province: BAGHLAN,
       observedAt: '2021-08-20T06:00:00.000Z',
       recordedAt: receipts[0].recordedAt,
+      submittedBy: { keyId: expect.any(String), name: 'desk ingest' },
       event: expect.objectContaining({
         id: claimOf(0, 1),
         reportId: 'audit-r1',
         index: 1,
-        schema: 2,
+        schema: CURRENT_SCHEMA['claim.asserted'],
         data: expect.objectContaining({ kind: 'control', actor: 'nrf' }),
       }),
     });

@@ -165,7 +165,8 @@ export function httpClient(baseUrl: string, defaultKey: string | null): Http {
     const text = await response.text();
     const contentType = response.headers.get('content-type') ?? '';
     let parsed: Json = undefined;
-    if (/json/.test(contentType) && text.length > 0) parsed = JSON.parse(text);
+    // JSON and problem+json are parsed; NDJSON (application/x-ndjson) stays text.
+    if (/[/+]json/.test(contentType) && text.length > 0) parsed = JSON.parse(text);
     return { status: response.status, headers: response.headers, contentType, body: parsed, text };
   };
   return {

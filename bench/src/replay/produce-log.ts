@@ -6,13 +6,7 @@
  */
 import { Gazetteer } from '@sitrep/domain';
 import { ClaimLogGenerator, GeneratedMessage } from '@sitrep/domain/testing/claim-log/generator';
-import {
-  canonicalDigest,
-  claimIdFor,
-  ensureTopics,
-  progressPrinter,
-  Topics,
-} from '@sitrep/platform';
+import { claimIds, ensureTopics, progressPrinter, Topics } from '@sitrep/platform';
 import { eventsChecksum } from '@sitrep/replay';
 import { Kafka, Partitioners, PartitionMetadata } from 'kafkajs';
 
@@ -23,9 +17,6 @@ export interface ProduceOptions {
   /** Show a progress bar on stderr (default true). */
   readonly progress?: boolean;
 }
-
-/** Claim ids and report digests exactly as the API computes them. */
-const apiIds = { claimId: claimIdFor, digest: canonicalDigest };
 
 export interface Produced {
   readonly messages: number;
@@ -63,7 +54,7 @@ export async function produceLog(
     retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 3000 },
   });
   await producer.connect();
-  const generator = new ClaimLogGenerator(gazetteer, apiIds, {
+  const generator = new ClaimLogGenerator(gazetteer, claimIds, {
     events: options.events,
     seed: options.seed,
   });

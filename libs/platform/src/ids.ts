@@ -1,3 +1,4 @@
+import { ClaimIds } from '@sitrep/domain';
 import { createHash, randomBytes } from 'node:crypto';
 
 /** The namespace of Sitrep claim ids (UUID v5). Never change it: ids are derived from it. */
@@ -33,6 +34,9 @@ function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/** Claim ids and report digests as the domain's decisions are given them. */
+export const claimIds: ClaimIds = { claimId: claimIdFor, digest: canonicalDigest };
 
 export const hashApiKey = (key: string): string =>
   createHash('sha256').update(key, 'utf8').digest('hex');

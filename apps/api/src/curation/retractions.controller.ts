@@ -48,7 +48,10 @@ export class RetractionsController {
     if (!z.uuid().safeParse(claimId).success) throw notFound(`claim ${claimId}`);
     const { reason } = parseOrThrow(retractionSchema, body, 'retraction');
     const result = await this.commands.execute<RetractClaimCommand, RetractionReceipt>(
-      new RetractClaimCommand(claimId.toLowerCase(), reason, request.caller!.name),
+      new RetractClaimCommand(claimId.toLowerCase(), reason, {
+        keyId: request.caller!.keyId,
+        name: request.caller!.name,
+      }),
     );
     void reply.status(result.created ? 201 : 200);
     return result.body;

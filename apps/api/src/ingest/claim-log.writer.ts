@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { ClaimEvent, kindOf } from '@sitrep/domain';
+import { AcceptedReport, ClaimEvent, kindOf } from '@sitrep/domain';
 import {
   CONFIG,
   Config,
@@ -16,7 +16,6 @@ import { Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { unavailable } from '../http/problem';
-import { ReportPlan } from './report-planner';
 import { claimsOfReports, StoredClaim } from './report-claims.repository';
 
 export type WriteOutcome =
@@ -25,7 +24,7 @@ export type WriteOutcome =
   | { readonly outcome: 'conflict'; readonly claims: readonly StoredClaim[] };
 
 interface Pending {
-  readonly plan: ReportPlan;
+  readonly plan: AcceptedReport;
   readonly resolve: (outcome: WriteOutcome) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -83,7 +82,7 @@ export class ClaimLogWriter implements OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: JsonLogger,
   ) {}
 
-  write(plan: ReportPlan): Promise<WriteOutcome> {
+  write(plan: AcceptedReport): Promise<WriteOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ plan, resolve, reject });
       void this.flush();
@@ -117,7 +116,7 @@ export class ClaimLogWriter implements OnApplicationShutdown {
         [reportIds],
       );
       const stored = await claimsOfReports(client, reportIds);
-      const accepted = new Map<string, ReportPlan>();
+      const accepted = new Map<string, AcceptedReport>();
       const toWrite: Pending[] = [];
       for (const pending of batch) {
         const { plan } = pending;
@@ -228,7 +227,7 @@ export class ClaimLogWriter implements OnApplicationShutdown {
   }
 }
 
-function storedClaimsOf(plan: ReportPlan): StoredClaim[] {
+function storedClaimsOf(plan: AcceptedReport): StoredClaim[] {
   return plan.events.map((e) => ({
     claimId: e.id,
     reportId: e.reportId,

@@ -1,6 +1,5 @@
-import { PlaceRef } from '@sitrep/domain';
+import { ClaimKind, KnownClaim, PlaceRef } from '@sitrep/domain';
 import { Pool, PoolClient } from 'pg';
-import { KnownClaim } from './report-planner';
 
 export interface StoredClaim extends KnownClaim {
   readonly reportId: string;
@@ -16,7 +15,7 @@ interface Row {
   digest: string;
   recorded_at: Date;
   claimant: string;
-  kind: string;
+  kind: ClaimKind | 'curator-retract';
   place: PlaceRef;
 }
 

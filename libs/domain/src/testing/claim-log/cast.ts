@@ -1,5 +1,5 @@
 /** The cast of the generated log: parties, observers, outlets, what they say. */
-import { Reliability } from '../../events';
+import { Reliability, Submitter } from '../../events';
 
 /** Armed parties: the actors of control and presence claims, and claimants too. */
 export const PARTIES = [
@@ -89,3 +89,19 @@ export const REASONS = [
   'source retracted the story',
   'misattributed claimant',
 ];
+
+/** The API keys that submit the reports: desks and analysts. */
+export const DESKS: readonly Submitter[] = [
+  'kabul desk',
+  'panjshir desk',
+  'osint team',
+  'wire import',
+  'night shift',
+  'field office',
+].map((name, i) => ({ keyId: `00000000-0000-4000-8000-00000000000${i + 1}`, name }));
+
+/** The curator's key. */
+export const CURATOR_KEY: Submitter = {
+  keyId: '00000000-0000-4000-8000-0000000000c0',
+  name: 'curator@sitrep',
+};

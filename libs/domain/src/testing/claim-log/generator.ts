@@ -8,11 +8,36 @@
  * before they were recorded, so out of order), about 3% duplicates of earlier claims, and a few
  * assertions in the old schema 1 (no `precision`).
  */
-import { ClaimEvent, PlaceRef, Precision, Source, AssertionKind } from '../../events';
-import { CURRENT_SCHEMA } from '../../codec';
+import {
+  claimAsserted,
+  claimCorroborated,
+  claimDisputed,
+  claimRetracted,
+  claimRetractedByCurator,
+  EventEnvelope,
+} from '../../claim-events';
+import { SUBMITTED_BY_SINCE } from '../../codec';
+import {
+  CURATION_SOURCE,
+  CURATOR_CLAIMANT,
+  curatorRetractionReportId,
+} from '../../decide-curator-retraction';
+import { ClaimIds } from '../../decision-context';
+import { AssertionKind, ClaimEvent, PlaceRef, Precision, Source } from '../../events';
 import { Gazetteer } from '../../gazetteer';
 import { prng } from '../fixtures';
-import { CLAIMANTS, OBSERVERS, OUTLETS, PARTIES, QUOTES, REASONS, SPEAKERS } from './cast';
+import { legacyEncoding } from '../legacy';
+import {
+  CLAIMANTS,
+  CURATOR_KEY,
+  DESKS,
+  OBSERVERS,
+  OUTLETS,
+  PARTIES,
+  QUOTES,
+  REASONS,
+  SPEAKERS,
+} from './cast';
 
 export interface GeneratedMessage {
   readonly key: string;
@@ -23,30 +48,15 @@ export interface GeneratedMessage {
   readonly duplicate: boolean;
 }
 
-/** How the API names things (claim ids, report digests); the caller passes the real ones. */
-export interface LogIds {
-  claimId(reportId: string, index: number): string;
-  digest(value: unknown): string;
-}
-
-/** The fields of a claim event that a report's claim decides. */
+/** A claim of a report: its input (for the report's digest) and how to make its event. */
 interface Claim {
   readonly input: Record<string, unknown>;
   readonly claimant: string;
   readonly observedAt: string;
   readonly place: PlaceRef;
-  readonly type: ClaimEvent['type'];
-  readonly schema: number;
-  readonly data: Record<string, unknown>;
-}
-
-interface Envelope {
-  readonly id: string;
-  readonly claimant: string;
-  readonly observedAt: string;
-  readonly place: PlaceRef;
-  readonly type: ClaimEvent['type'];
-  readonly schema: number;
+  readonly make: (envelope: EventEnvelope) => ClaimEvent;
+  /** Written in assertion schema 1 (before `precision`). */
+  readonly v1?: boolean;
 }
 
 /** Recent claims of a province, for targets. */
@@ -104,7 +114,7 @@ export class ClaimLogGenerator {
 
   constructor(
     private readonly gazetteer: Gazetteer,
-    private readonly ids: LogIds,
+    private readonly ids: ClaimIds,
     private readonly options: ClaimLogOptions,
   ) {
     this.random = prng(options.seed);
@@ -198,8 +208,11 @@ export class ClaimLogGenerator {
       planned.push(this.claim(province, by, index === 0));
     }
     const reportDigest = this.ids.digest({ reportId, source, claims: planned.map((c) => c.input) });
-    return planned.map((claim, index) =>
-      this.message({
+    // About 1% of reports were written before events named their submitter.
+    const old = r() < 0.01;
+    const submittedBy = this.pick(DESKS);
+    return planned.map((claim, index) => {
+      const event = claim.make({
         id: this.ids.claimId(reportId, index),
         reportId,
         index,
@@ -209,11 +222,11 @@ export class ClaimLogGenerator {
         recordedAt,
         place: claim.place,
         source,
-        type: claim.type,
-        schema: claim.schema,
-        data: claim.data,
-      }),
-    );
+        submittedBy,
+      });
+      if (old) this.count('before-submittedBy');
+      return this.message(event, claim.v1 ? 1 : old ? olderSchema(event) : undefined);
+    });
   }
 
   /**
@@ -229,26 +242,29 @@ export class ClaimLogGenerator {
     // Retracting the same claim again would be a resubmission (same id): the API writes nothing.
     this.curated.add(target.id);
     const reason = this.pick(REASONS);
-    const reportId = `curator-retraction:${target.id}`;
+    const reportId = curatorRetractionReportId(target.id);
     this.count('curator-retract');
-    return this.message({
-      id: this.ids.claimId(reportId, 0),
-      type: 'claim.curator-retracted',
-      schema: CURRENT_SCHEMA['claim.curator-retracted'],
-      reportId,
-      index: 0,
-      reportDigest: this.ids.digest({ claimId: target.id, reason }),
-      claimant: 'curator',
-      observedAt: target.observedAt,
-      recordedAt,
-      place: target.place,
-      data: { target: { claimId: target.id }, reason, curator: 'curator@sitrep' },
-      source: { outlet: 'Sitrep curation' },
-    });
+    return this.message(
+      claimRetractedByCurator(
+        {
+          id: this.ids.claimId(reportId, 0),
+          reportId,
+          index: 0,
+          reportDigest: this.ids.digest({ claimId: target.id, reason }),
+          claimant: CURATOR_CLAIMANT,
+          observedAt: target.observedAt,
+          recordedAt,
+          place: target.place,
+          source: CURATION_SOURCE,
+          submittedBy: CURATOR_KEY,
+        },
+        { target: { claimId: target.id }, reason, curator: CURATOR_KEY.name },
+      ),
+    );
   }
 
-  /** The message of one event; its key order is the API's (report-planner.ts). */
-  private message(event: Record<string, unknown> & Envelope): GeneratedMessage {
+  /** The message of one event, in the current schema or an older one. */
+  private message(event: ClaimEvent, schema?: number): GeneratedMessage {
     this.remember(event.place.province, {
       id: event.id,
       claimant: event.claimant,
@@ -256,10 +272,11 @@ export class ClaimLogGenerator {
       place: event.place,
       assertion: event.type === 'claim.asserted',
     });
+    const value = JSON.stringify(schema === undefined ? event : legacyEncoding(event, schema));
     return {
       key: event.place.province,
-      value: JSON.stringify(event),
-      headers: { type: event.type, schema: String(event.schema) },
+      value,
+      headers: { type: event.type, schema: String(schema ?? event.schema) },
       id: event.id,
       duplicate: false,
     };
@@ -287,9 +304,7 @@ export class ClaimLogGenerator {
         claimant,
         observedAt,
         place: target.place,
-        type: 'claim.disputed',
-        schema: CURRENT_SCHEMA['claim.disputed'],
-        data: { ...statement, target: { claimId: target.id } },
+        make: (e) => claimDisputed(e, { ...statement, target: { claimId: target.id } }),
       };
     }
     if (r < 0.73 && other) {
@@ -309,9 +324,11 @@ export class ClaimLogGenerator {
         claimant,
         observedAt,
         place,
-        type: 'claim.disputed',
-        schema: CURRENT_SCHEMA['claim.disputed'],
-        data: { ...statement, target: { claimant: target.claimant, place: place.pcode } },
+        make: (e) =>
+          claimDisputed(e, {
+            ...statement,
+            target: { claimant: target.claimant, place: place.pcode },
+          }),
       };
     }
     if (r < 0.87 && other) {
@@ -323,9 +340,7 @@ export class ClaimLogGenerator {
         claimant,
         observedAt,
         place: target.place,
-        type: 'claim.corroborated',
-        schema: CURRENT_SCHEMA['claim.corroborated'],
-        data: { ...statement, degree, target: { claimId: target.id } },
+        make: (e) => claimCorroborated(e, { ...statement, degree, target: { claimId: target.id } }),
       };
     }
     const own =
@@ -338,9 +353,7 @@ export class ClaimLogGenerator {
         claimant,
         observedAt,
         place: target.place,
-        type: 'claim.retracted',
-        schema: CURRENT_SCHEMA['claim.retracted'],
-        data: { ...statement, target: { claimId: target.id } },
+        make: (e) => claimRetracted(e, { ...statement, target: { claimId: target.id } }),
       };
     }
     return this.assertion(province, claimant, observedAt, statement);
@@ -379,10 +392,10 @@ export class ClaimLogGenerator {
       claimant,
       observedAt,
       place,
-      type: 'claim.asserted',
-      // Schema 1, as written before `precision` existed; readers upcast it.
-      schema: v1 ? 1 : CURRENT_SCHEMA['claim.asserted'],
-      data: v1 ? { ...statement, kind, actor } : { ...statement, kind, actor, precision },
+      // Schema 1, as written before `precision` existed, was always read as exact.
+      make: (e) =>
+        claimAsserted(e, { ...statement, kind, actor, precision: v1 ? 'exact' : precision }),
+      v1,
     };
   }
 
@@ -518,3 +531,6 @@ export class ClaimLogGenerator {
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
   }
 }
+
+/** The schema of the event's type just before events named their submitter. */
+const olderSchema = (event: ClaimEvent): number => SUBMITTED_BY_SINCE[event.type] - 1;
