@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { decideCuratorRetraction, Submitter } from '@sitrep/domain';
-import { claimIds, CLOCK, Clock, PG_POOL } from '@sitrep/platform';
-import { Pool } from 'pg';
+import { claimIds, CLOCK, Clock } from '@sitrep/platform';
 import { conflict, notFound, unprocessable } from '../http/problem';
 import { ClaimLogWriter } from '../ingest/claim-log.writer';
-import { claimsById, StoredClaim } from '../ingest/report-claims.repository';
+import { KnownClaimsLoader } from '../ingest/known-claims.loader';
+import { StoredClaim } from '../ingest/report-claims.repository';
 import { ReadModelReader } from '../queries/read-model.reader';
 
 export class RetractClaimCommand {
@@ -45,14 +45,14 @@ export class RetractClaimHandler implements ICommandHandler<
   RetractionReceipt
 > {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly known: KnownClaimsLoader,
     private readonly writer: ClaimLogWriter,
     private readonly reader: ReadModelReader,
   ) {}
 
   async execute({ claimId, reason, curator }: RetractClaimCommand): Promise<RetractionReceipt> {
-    const target = (await claimsById(this.pool, [claimId])).get(claimId);
+    const target = (await this.known.load([claimId])).get(claimId);
     const decision = decideCuratorRetraction(
       { claimId, reason },
       {

@@ -9,11 +9,11 @@ import {
   Submitter,
   targetIdsOf,
 } from '@sitrep/domain';
-import { claimIds, CLOCK, Clock, GAZETTEER, PG_POOL } from '@sitrep/platform';
-import { Pool } from 'pg';
+import { claimIds, CLOCK, Clock, GAZETTEER } from '@sitrep/platform';
 import { conflict, unprocessable } from '../http/problem';
 import { ClaimLogWriter } from './claim-log.writer';
-import { claimsById, StoredClaim } from './report-claims.repository';
+import { KnownClaimsLoader } from './known-claims.loader';
+import { StoredClaim } from './report-claims.repository';
 import { ReportInput } from './report.schema';
 
 export class SubmitReportCommand {
@@ -88,15 +88,15 @@ export class SubmitReportHandler implements ICommandHandler<SubmitReportCommand,
 
   constructor(
     @Inject(GAZETTEER) gazetteer: Gazetteer,
-    @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly known: KnownClaimsLoader,
     private readonly writer: ClaimLogWriter,
   ) {
     this.places = new PlaceResolver(gazetteer);
   }
 
   async execute({ report, submittedBy }: SubmitReportCommand): Promise<ReportReceipt> {
-    const known = await claimsById(this.pool, targetIdsOf(report));
+    const known = await this.known.load(targetIdsOf(report));
     const decision = decideReport(report, {
       places: this.places,
       known,
