@@ -94,7 +94,7 @@ export interface Stack extends Http {
   startApi(env?: Readonly<Record<string, string>>): Promise<ExtraApi>;
   /** The schema of the live read-model version (`rm_1`, …). */
   readModelSchema(): Promise<string>;
-  /** High watermark (next offset) of each partition of the claim topic. */
+  /** Last stable offset (next offset, read committed) of each partition of the claim topic. */
   highWatermarks(topic?: string): Promise<Map<number, number>>;
   /** The projector's stored checkpoint (next offset) of each partition of the claim topic. */
   checkpoints(): Promise<Map<number, number>>;
@@ -336,13 +336,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       async waitForProjection(timeoutMs = 30_000) {
         const deadline = Date.now() + timeoutMs;
         let lagging: string[] = [];
+        let caughtUp: string | undefined;
         while (Date.now() < deadline) {
+          // kafkajs asks for the last stable offset (read committed): a transaction committed a
+          // moment ago may still lack its partition markers, so it is below that offset until
+          // they are written. Caught up twice in a row, 250 ms apart, at the same offsets.
           const [high, done] = await Promise.all([highWatermarks(), checkpoints()]);
           lagging = [...high]
             .filter(([partition, next]) => next > 0 && (done.get(partition) ?? 0) < next)
             .map(([p, next]) => `partition ${p}: checkpoint ${done.get(p) ?? 0} < high ${next}`);
-          if (lagging.length === 0) return;
-          await sleep(100);
+          const offsets = JSON.stringify([...high]);
+          if (lagging.length === 0 && caughtUp === offsets) return;
+          caughtUp = lagging.length === 0 ? offsets : undefined;
+          await sleep(lagging.length === 0 ? 250 : 100);
         }
         throw new Error(
           `the projector did not catch up within ${timeoutMs} ms (${lagging.join('; ')})` +

@@ -29,6 +29,7 @@ import { parseArgs } from 'node:util';
 import { producerPerformance, ProducerPerfResult } from '../kafka-perf';
 import { benchStack, cleanUp } from '../support/bench-stack';
 import { log } from '../support/output';
+import { summariseProfile } from '../support/profile-summary';
 import { LoadResult, runLoad } from './load';
 import { checkProjected, waitForProjection } from './projection-check';
 import { meanRecordSize } from './record-size';
@@ -158,14 +159,11 @@ async function benchIngest(options: IngestBenchOptions): Promise<void> {
       const result = await phase(label, claims, options.seconds);
       if (options.profile) {
         mkdirSync(resolve(options.profile), { recursive: true });
-        await Promise.all(
-          apis.map((a, i) =>
-            a.request({
-              type: 'profile-stop',
-              file: join(resolve(options.profile!), `api-${i + 1}-${claims}-claims.cpuprofile`),
-            }),
-          ),
+        const files = apis.map((_, i) =>
+          join(resolve(options.profile!), `api-${i + 1}-${claims}-claims.cpuprofile`),
         );
+        await Promise.all(apis.map((a, i) => a.request({ type: 'profile-stop', file: files[i]! })));
+        for (const file of files) printProfile(file);
       }
       const cpuAfter = await Promise.all(apis.map((a) => a.cpuSeconds()));
       const cpu = cpuAfter.reduce((sum, c, i) => sum + c - cpuBefore[i]!, 0);
@@ -228,4 +226,15 @@ async function deleteTopic(kafka: ReturnType<typeof createKafka>, topic: string)
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Where an API process spent its CPU in a phase (self time by package, then by function). */
+function printProfile(file: string): void {
+  const summary = summariseProfile(file, 12);
+  const share = (ms: number) => `${((100 * ms) / Math.max(1, summary.busyMs)).toFixed(1)}%`;
+  log(
+    `${file}: busy ${(summary.busyMs / 1000).toFixed(1)} s of ${(summary.totalMs / 1000).toFixed(1)} s`,
+  );
+  log(`  by package: ${summary.byPackage.map((p) => `${p.name} ${share(p.ms)}`).join(', ')}`);
+  for (const f of summary.byFunction) log(`  ${share(f.ms).padStart(6)}  ${f.name}`);
 }
