@@ -36,7 +36,7 @@ interface Pending {
 
 const RETRY_AFTER_SECONDS = 5;
 /** Transactional producers, so that groups are sent and committed while others form. */
-export const PRODUCERS = 3;
+export const PRODUCERS = 4;
 /** A group of reports (one Kafka transaction) holds at most this many reports and bytes. */
 const GROUP_REPORTS = 1000;
 const GROUP_BYTES = 2 * 1024 * 1024;
