@@ -63,7 +63,7 @@ const unavailableBecause = (reason: string) =>
  * instances), holds them across the Kafka commit, records the new claims in `report_claims`,
  * answers, and only then lets the locks go. Nothing is written to Postgres before the Kafka
  * commit, and no answer comes before it. In this process, a report id already in flight waits for
- * the first submission's outcome instead of forming a second write.
+ * the first submission's outcome (and shares its failure) instead of forming a second write.
  */
 @Injectable()
 export class ClaimLogWriter implements OnApplicationShutdown {
@@ -109,12 +109,9 @@ export class ClaimLogWriter implements OnApplicationShutdown {
   write(report: AcceptedReport): Promise<WriteOutcome> {
     const answered = this.unrecorded.get(report.reportId);
     if (answered) return Promise.resolve(resubmission(report, answered));
+    // If the first submission fails (Kafka down), so does this one, within the same time.
     const earlier = this.inFlight.get(report.reportId);
-    if (earlier)
-      return earlier.then(
-        (outcome) => resubmission(report, outcome.claims),
-        () => this.write(report), // the first submission failed: this one tries on its own
-      );
+    if (earlier) return earlier.then((outcome) => resubmission(report, outcome.claims));
     const written = new Promise<WriteOutcome>((resolve, reject) => {
       if (this.closed) return reject(unavailableBecause('the API is shutting down'));
       const messages = report.events.map(toMessage);
