@@ -125,6 +125,8 @@ describe('given reports submitted by two keys and events older than submittedBy'
     );
     expect(report.status).toBe(201);
     receipts.push(report.body);
+    // The old events are known once projected (the projector records them in report_claims).
+    await stack.waitForProjection();
     // The admin (bootstrap) key, as curator, withdraws the old Shutul claim.
     const curated = await stack.post(`/v1/claims/${claimIdFor('legacy-1', 0)}/retractions`, {
       reason: 'misattributed',
