@@ -3,6 +3,7 @@
  * Postgres): the explanation of each step of DESIGN.md's worked example, the raw events of the
  * read model paged and exported as NDJSON, and a curator's retraction end to end.
  */
+import { CURRENT_SCHEMA } from '@sitrep/domain';
 import { AuditEventsReader } from '../apps/api/src/audit/audit-events.reader';
 import { Json, startStack, Stack } from './support/stack';
 import {
@@ -210,6 +211,7 @@ describe('GET /v1/audit/districts/{pcode}/explain, step by step through the work
             place: { pcode: DEH_SALAH, level: 'district', name: 'Deh Salah' },
             observedAt: '2021-08-20T06:00:00.000Z',
             recordedAt: receipts[0].recordedAt,
+            submittedBy: { keyId: expect.any(String), name: 'desk ingest' },
             logPosition: {
               topic: stack.topics.claims,
               partition: expect.any(Number),
@@ -401,11 +403,12 @@ describe('GET /v1/audit/events', () => {
       province: BAGHLAN,
       observedAt: '2021-08-20T06:00:00.000Z',
       recordedAt: receipts[0].recordedAt,
+      submittedBy: { keyId: expect.any(String), name: 'desk ingest' },
       event: expect.objectContaining({
         id: claimOf(0, 1),
         reportId: 'audit-r1',
         index: 1,
-        schema: 2,
+        schema: CURRENT_SCHEMA['claim.asserted'],
         data: expect.objectContaining({ kind: 'control', actor: 'nrf' }),
       }),
     });
@@ -518,15 +521,18 @@ describe('GET /v1/audit/events', () => {
       (
         await stack.pool.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM pg_stat_activity
-            WHERE datname = $1 AND state LIKE 'idle in transaction%'`,
+            WHERE datname = $1 AND state LIKE 'idle in transaction%' AND query LIKE '%audit_export%'`,
           [database],
         )
       ).rows[0]!.n;
     const settled = async () => {
       const deadline = Date.now() + 5000;
-      while ((await inTransaction()) > 0 && Date.now() < deadline)
+      let open = await inTransaction();
+      while (open > 0 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 50));
-      return inTransaction();
+        open = await inTransaction();
+      }
+      return open;
     };
 
     // An export stream left after its first batch holds its snapshot open; destroying it (as

@@ -132,6 +132,77 @@ describe('given an invalid report, then 400 and nothing recorded', () => {
   });
 });
 
+describe('given text Postgres cannot store, then 400 naming the field and nothing recorded', () => {
+  const lone = 'a\ud800b'; // half of a surrogate pair: no UTF-8 text holds it
+  const blanket = { claimant: 'nrf', kind: 'dispute', observedAt: '2021-09-05T17:00:00Z' };
+  it.each([
+    [
+      'a lone surrogate in a quote',
+      report('pg-1', [{ ...validClaim, quote: lone }]),
+      'claims.0.quote',
+    ],
+    [
+      'a lone low surrogate in a speaker',
+      report('pg-2', [{ ...validClaim, speaker: 'x\udc00' }]),
+      'claims.0.speaker',
+    ],
+    [
+      'a lone surrogate in a place',
+      report('pg-3', [{ ...validClaim, place: lone }]),
+      'claims.0.place',
+    ],
+    [
+      'a lone surrogate in a province',
+      report('pg-4', [{ ...validClaim, province: lone }]),
+      'claims.0.province',
+    ],
+    [
+      'a lone surrogate in a blanket dispute’s place',
+      report('pg-5', [{ ...blanket, target: { claimant: 'taliban', place: lone } }]),
+      'claims.0.target',
+    ],
+    [
+      'a lone surrogate in the outlet',
+      { ...report('pg-6'), source: { outlet: lone } },
+      'source.outlet',
+    ],
+    [
+      'a lone surrogate in the url',
+      { ...report('pg-7'), source: { outlet: 'Wire', url: `https://example.org/${lone}` } },
+      'source.url',
+    ],
+    [
+      'a NUL in the url',
+      { ...report('pg-8'), source: { outlet: 'Wire', url: 'https://example.org/a\u0000b' } },
+      'source.url',
+    ],
+    ['a lone surrogate in the report id', report(`pg-9${lone}`), 'reportId'],
+  ])('%s', async (_name, body, path) => {
+    const problem = await refused(body, 400);
+    expect(problem.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: expect.stringContaining(path) })]),
+    );
+  });
+
+  it('a well-formed pair (an emoji) is stored as it is', async () => {
+    const response = await stack.post(
+      '/v1/reports',
+      report('pg-ok', [{ ...validClaim, quote: 'ok 🙂' }]),
+    );
+    expect(response.status).toBe(201);
+  });
+
+  it('a lone surrogate in a curator’s reason', async () => {
+    const problem = await refused(
+      { reason: lone },
+      400,
+      undefined,
+      `/v1/claims/${taliban.claims[0].claimId}/retractions`,
+    );
+    expect(problem.errors).toEqual([expect.objectContaining({ path: 'reason' })]);
+  });
+});
+
 describe('given places or targets that cannot be resolved, then 422 and nothing recorded', () => {
   it('"Abshar" in Panjshir is unknown: 422 with the closest places as candidates', async () => {
     const problem = await refused(

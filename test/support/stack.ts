@@ -97,7 +97,7 @@ export interface Stack extends Http {
   spawnApi(env?: Readonly<Record<string, string>>): Promise<{ child: ChildProcess; http: Http }>;
   /** The schema of the live read-model version (`rm_1`, …). */
   readModelSchema(): Promise<string>;
-  /** High watermark (next offset) of each partition of the claim topic. */
+  /** Last stable offset (next offset, read committed) of each partition of the claim topic. */
   highWatermarks(topic?: string): Promise<Map<number, number>>;
   /** The projector's stored checkpoint (next offset) of each partition of the claim topic. */
   checkpoints(): Promise<Map<number, number>>;
@@ -168,7 +168,8 @@ export function httpClient(baseUrl: string, defaultKey: string | null): Http {
     const text = await response.text();
     const contentType = response.headers.get('content-type') ?? '';
     let parsed: Json = undefined;
-    if (/json/.test(contentType) && text.length > 0) parsed = JSON.parse(text);
+    // JSON and problem+json are parsed; NDJSON (application/x-ndjson) stays text.
+    if (/[/+]json/.test(contentType) && text.length > 0) parsed = JSON.parse(text);
     return { status: response.status, headers: response.headers, contentType, body: parsed, text };
   };
   return {
@@ -362,7 +363,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       async waitForProjection(timeoutMs = 30_000) {
         const deadline = Date.now() + timeoutMs;
         let lagging: string[] = [];
+        let caughtUp: string | undefined;
         while (Date.now() < deadline) {
+          // kafkajs asks for the last stable offset (read committed): a transaction committed a
+          // moment ago may still lack its partition markers, so it is below that offset until
+          // they are written. Caught up twice in a row, 250 ms apart, at the same offsets.
           const [high, done] = await Promise.all([highWatermarks(), checkpoints()]);
           lagging = [...high]
             .filter(([partition, next]) => next > 0 && (done.get(partition) ?? 0) < next)
@@ -373,10 +378,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             const { rows } = await stackPool.query<{ n: number }>(
               `SELECT count(*)::int AS n FROM ${schema}.observed_pending`,
             );
-            if (rows[0]!.n === 0) return;
-            lagging = [`${rows[0]!.n} observed timelines pending`];
+            if (rows[0]!.n > 0) lagging = [`${rows[0]!.n} observed timelines pending`];
           }
-          await sleep(100);
+          // Caught up twice in a row on the same offsets (a commit's markers may come late).
+          const offsets = JSON.stringify([...high]);
+          if (lagging.length === 0 && caughtUp === offsets) return;
+          caughtUp = lagging.length === 0 ? offsets : undefined;
+          await sleep(lagging.length === 0 ? 250 : 100);
         }
         throw new Error(
           `the projector did not catch up within ${timeoutMs} ms (${lagging.join('; ')})` +

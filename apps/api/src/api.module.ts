@@ -10,6 +10,8 @@ import { curationParts } from './curation/curation.parts';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { ClaimLogWriter } from './ingest/claim-log.writer';
+import { KnownClaimsLoader } from './ingest/known-claims.loader';
+import { ReportClaimsRepository } from './ingest/report-claims.repository';
 import { ReportsController } from './ingest/reports.controller';
 import { IngestMetrics } from './metrics/ingest-metrics';
 import { MetricsController } from './metrics/metrics.controller';
@@ -49,6 +51,8 @@ const parts = {
     { provide: APP_FILTER, useClass: ProblemFilter },
     ApiKeyRepository,
     IngestMetrics,
+    ReportClaimsRepository,
+    KnownClaimsLoader,
     ClaimLogWriter,
     SubmitReportHandler,
     ReadModelReader,

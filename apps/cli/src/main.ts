@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { runBench } from './commands/bench';
 import { runDemo } from './commands/demo';
 import { runMigrate } from './commands/migrate';
 import { runReplay } from './commands/replay';
@@ -12,10 +11,6 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; help: s
   replay: {
     run: runReplay,
     help: 'rebuild the read models from the claim log: [--province AF08] [--keep-old]',
-  },
-  bench: {
-    run: runBench,
-    help: 'benchmark on a throwaway stack: replay [--events 1000000] [--partitions 6] [--keep]',
   },
   demo: {
     run: runDemo,

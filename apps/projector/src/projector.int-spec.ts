@@ -4,6 +4,7 @@
  * flow. Effects must be exactly once: every accepted claim in the read model once, checkpoints at
  * the topic's high watermarks, statuses as the pure status function says.
  */
+import { claimAsserted } from '@sitrep/domain';
 import { loadGazetteer } from '@sitrep/platform';
 import { CheckpointsRepository } from '@sitrep/projection';
 import { randomUUID } from 'node:crypto';
@@ -37,27 +38,21 @@ async function submit(report: unknown): Promise<Json> {
 /** A claim event as the API writes it, for tests that produce to the topic directly. */
 function assertedEvent(pcode: string, actor: string, id: string = randomUUID()) {
   const place = gazetteer.place(pcode)!;
-  return {
-    id,
-    type: 'claim.asserted',
-    schema: 2,
-    reportId: `direct-${id}`,
-    index: 0,
-    reportDigest: 'direct',
-    claimant: actor,
-    observedAt: '2021-09-02T12:00:00.000Z',
-    recordedAt: new Date().toISOString(),
-    place: {
-      pcode,
-      level: place.level,
-      name: place.name,
-      province: place.province,
-      input: pcode,
-      resolution: 'pcode',
+  return claimAsserted(
+    {
+      id,
+      reportId: `direct-${id}`,
+      index: 0,
+      reportDigest: 'direct',
+      claimant: actor,
+      observedAt: '2021-09-02T12:00:00.000Z',
+      recordedAt: new Date().toISOString(),
+      place: { ...place, input: pcode, resolution: 'pcode' },
+      source: { outlet: 'Integration test' },
+      submittedBy: { keyId: 'test-key', name: 'integration test' },
     },
-    data: { kind: 'control', actor, precision: 'exact' },
-    source: { outlet: 'Integration test' },
-  };
+    { kind: 'control', actor, precision: 'exact' },
+  );
 }
 
 async function produce(
@@ -171,8 +166,8 @@ describe('given the same claim id twice in the log', () => {
     const event = assertedEvent('AF1401', 'taliban');
     const value = JSON.stringify(event);
     const [sent] = await produce([
-      { key: 'AF14', value, headers: { type: event.type, schema: '2' } },
-      { key: 'AF14', value, headers: { type: event.type, schema: '2' } },
+      { key: 'AF14', value, headers: { type: event.type, schema: String(event.schema) } },
+      { key: 'AF14', value, headers: { type: event.type, schema: String(event.schema) } },
     ]);
     await stack.waitForProjection();
     // …and once more, in a later batch.
@@ -205,8 +200,8 @@ describe('given poison events on the claim topic', () => {
     const binary = Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0xff, 0x7b]);
     const text = '{"id": "half a message';
     const future = { ...assertedEvent('AF0801', 'taliban'), schema: 99 };
-    const nowhere = assertedEvent('AF0801', 'taliban');
-    nowhere.place = { ...nowhere.place, pcode: 'AF0899' };
+    const valid = assertedEvent('AF0801', 'taliban');
+    const nowhere = { ...valid, place: { ...valid.place, pcode: 'AF0899' } };
     const poison = [
       { value: binary, reason: /NUL/ },
       { value: text, reason: /not JSON/ },

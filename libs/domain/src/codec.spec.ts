@@ -10,7 +10,7 @@ type Raw = Record<string, unknown>;
 const envelope = (overrides: Raw = {}): Raw => ({
   id: '0b0c7a8e-1f6a-5c3e-9d2b-6f1e2a3b4c5d',
   type: 'claim.asserted',
-  schema: 2,
+  schema: 3,
   reportId: 'kabul-desk-2021-09-05-017',
   index: 0,
   reportDigest: 'd1g357',
@@ -20,8 +20,14 @@ const envelope = (overrides: Raw = {}): Raw => ({
   place: placeRef(RUKHA, 'Rukhah'),
   data: { kind: 'control', actor: 'taliban', precision: 'day', credibility: 4 },
   source: { outlet: 'Twitter', reliability: 'F' },
+  submittedBy: { keyId: '5a1f0c3e-2b4d-4e6f-8a9b-0c1d2e3f4a5b', name: 'kabul desk' },
   ...overrides,
 });
+/** The same envelope as written before events named their submitter. */
+const unsigned = (overrides: Raw = {}): Raw => {
+  const { submittedBy: _submittedBy, ...rest } = envelope(overrides);
+  return rest;
+};
 
 const decode = (raw: unknown) => decodeEvent(JSON.stringify(raw));
 const reasonOf = (raw: unknown) => {
@@ -63,11 +69,11 @@ describe('decodeEvent', () => {
     });
 
     it('then a schema newer than this build reads is rejected, saying which it reads', () => {
-      expect(reasonOf(envelope({ schema: 3 }))).toBe(
-        'unknown schema 3 for claim.asserted (this build reads 1..2)',
+      expect(reasonOf(envelope({ schema: 4 }))).toBe(
+        'unknown schema 4 for claim.asserted (this build reads 1..3)',
       );
-      expect(reasonOf(envelope({ type: 'claim.disputed', schema: 2 }))).toBe(
-        'unknown schema 2 for claim.disputed (this build reads 1..1)',
+      expect(reasonOf(envelope({ type: 'claim.disputed', schema: 3 }))).toBe(
+        'unknown schema 3 for claim.disputed (this build reads 1..2)',
       );
     });
 
@@ -113,13 +119,20 @@ describe('decodeEvent', () => {
   });
 
   describe('given an assertion', () => {
-    it('then schema 2 with a precision is accepted as it is', () => {
+    it('then schema 3 with a precision and its submitter is accepted as it is', () => {
       const decoded = decode(envelope());
       expect(decoded).toEqual({ ok: true, event: envelope() });
     });
 
-    it('then schema 1 (no precision) is upcast to schema 2 with precision "exact"', () => {
-      const v1 = envelope({
+    it('then schema 2 (no submitter) is upcast to schema 3 with submittedBy null', () => {
+      expect(decode(unsigned({ schema: 2 }))).toEqual({
+        ok: true,
+        event: { ...unsigned(), schema: 3, submittedBy: null },
+      });
+    });
+
+    it('then schema 1 (no precision, no submitter) is upcast to schema 3 with precision "exact"', () => {
+      const v1 = unsigned({
         schema: 1,
         data: { kind: 'control', actor: 'taliban', quote: 'taken' },
       });
@@ -127,14 +140,30 @@ describe('decodeEvent', () => {
         ok: true,
         event: {
           ...v1,
-          schema: 2,
+          schema: 3,
           data: { kind: 'control', actor: 'taliban', quote: 'taken', precision: 'exact' },
+          submittedBy: null,
         },
       });
     });
 
+    it('then a submitter in an old schema is not read: nobody recorded one then', () => {
+      const decoded = decode(envelope({ schema: 2 }));
+      expect(decoded.ok && decoded.event.submittedBy).toBeNull();
+    });
+
+    it('then schema 3 without a submitter, or with an incomplete one, is rejected', () => {
+      expect(reasonOf(unsigned())).toBe('submittedBy needs a keyId and a name');
+      expect(reasonOf(envelope({ submittedBy: null }))).toBe(
+        'submittedBy needs a keyId and a name',
+      );
+      expect(reasonOf(envelope({ submittedBy: { keyId: 'k' } }))).toBe(
+        'submittedBy needs a keyId and a name',
+      );
+    });
+
     it('then a schema 1 contest without an actor gets actor null', () => {
-      const decoded = decode(envelope({ schema: 1, data: { kind: 'contest' } }));
+      const decoded = decode(unsigned({ schema: 1, data: { kind: 'contest' } }));
       expect(decoded.ok && decoded.event.data).toEqual({
         kind: 'contest',
         actor: null,
@@ -165,7 +194,21 @@ describe('decodeEvent', () => {
   });
 
   describe('given the other event types', () => {
-    const ofType = (type: string, data: Raw) => envelope({ type, schema: 1, data });
+    const ofType = (type: string, data: Raw) => envelope({ type, schema: 2, data });
+
+    it.each(['claim.disputed', 'claim.corroborated', 'claim.retracted', 'claim.curator-retracted'])(
+      'then %s schema 1 (no submitter) is upcast to schema 2 with submittedBy null',
+      (type) => {
+        const data = {
+          target: { claimId: TARGET_ID },
+          degree: 'full',
+          reason: 'duplicate',
+          curator: 'ann',
+        };
+        const v1 = unsigned({ type, schema: 1, data });
+        expect(decode(v1)).toEqual({ ok: true, event: { ...v1, schema: 2, submittedBy: null } });
+      },
+    );
 
     it('then a dispute by claim id and a blanket dispute are accepted', () => {
       expect(decode(ofType('claim.disputed', { target: { claimId: TARGET_ID } })).ok).toBe(true);
@@ -231,13 +274,13 @@ describe('upcastAssertion', () => {
     expect(data).toEqual({ kind: 'control', actor: 'nrf' });
   });
 
-  it('then the producer writes assertion schema 2 and schema 1 of the others', () => {
+  it('then the producer writes assertion schema 3 and schema 2 of the others', () => {
     expect(CURRENT_SCHEMA).toEqual({
-      'claim.asserted': 2,
-      'claim.disputed': 1,
-      'claim.corroborated': 1,
-      'claim.retracted': 1,
-      'claim.curator-retracted': 1,
+      'claim.asserted': 3,
+      'claim.disputed': 2,
+      'claim.corroborated': 2,
+      'claim.retracted': 2,
+      'claim.curator-retracted': 2,
     });
   });
 });

@@ -6,14 +6,27 @@ import { ASSERTION_KINDS, ClaimEvent, ClaimTarget } from './events';
 
 export type Decoded = { ok: true; event: ClaimEvent } | { ok: false; reason: string };
 
-/** The newest schema number of each event type; the producer writes these. */
+/**
+ * The newest schema number of each event type; the constructors (claim-events.ts) write these.
+ * History: `claim.asserted` 1 the first, 2 adds `data.precision`, 3 adds `submittedBy`; every
+ * other type 1 the first, 2 adds `submittedBy`.
+ */
 export const CURRENT_SCHEMA = {
-  'claim.asserted': 2,
-  'claim.disputed': 1,
-  'claim.corroborated': 1,
-  'claim.retracted': 1,
-  'claim.curator-retracted': 1,
+  'claim.asserted': 3,
+  'claim.disputed': 2,
+  'claim.corroborated': 2,
+  'claim.retracted': 2,
+  'claim.curator-retracted': 2,
 } as const;
+
+/** The first schema of each type whose events name their submitter. */
+export const SUBMITTED_BY_SINCE: Readonly<Record<keyof typeof CURRENT_SCHEMA, number>> = {
+  'claim.asserted': 3,
+  'claim.disputed': 2,
+  'claim.corroborated': 2,
+  'claim.retracted': 2,
+  'claim.curator-retracted': 2,
+};
 
 type Json = Record<string, unknown>;
 
@@ -56,9 +69,17 @@ function checkTarget(data: Json, allowBlanket: boolean): ClaimTarget {
   return { claimant: target['claimant'] as string, place: target['place'] as string };
 }
 
-/** Upcast assertion schema 1 → 2: a v1 `observedAt` was always taken as exact. */
+/** Upcast assertion data of schema 1 → 2: a v1 `observedAt` was always taken as exact. */
 export function upcastAssertion(data: Json, schema: number): Json {
   return schema === 1 ? { ...data, precision: 'exact' } : data;
+}
+
+function checkSubmitter(raw: Json): void {
+  const by = raw['submittedBy'];
+  need(
+    isObject(by) && isString(by['keyId']) && isString(by['name']),
+    'submittedBy needs a keyId and a name',
+  );
 }
 
 /** Parse bytes from the topic into the current event shape, or say why it cannot be used. */
@@ -117,6 +138,9 @@ function checkEnvelope(raw: unknown): ClaimEvent {
   need(isObject(raw['source']) && isString(raw['source']['outlet']), 'source.outlet is missing');
   const data = raw['data'];
   need(isObject(data), 'data is missing');
+  const current = schema === newest;
+  // Events older than `submittedBy` were entered by someone nobody recorded: null.
+  if (schema >= SUBMITTED_BY_SINCE[type as keyof typeof CURRENT_SCHEMA]) checkSubmitter(raw);
 
   switch (type) {
     case 'claim.asserted': {
@@ -131,12 +155,21 @@ function checkEnvelope(raw: unknown): ClaimEvent {
           : isString(data['actor']),
         kind === 'contest' ? 'a contest names no actor' : 'data.actor is missing',
       );
-      const upcast = upcastAssertion({ ...data, actor: data['actor'] ?? null }, schema as number);
+      const upcast =
+        current && data['actor'] !== undefined
+          ? data
+          : upcastAssertion({ ...data, actor: data['actor'] ?? null }, schema as number);
       need(
         ['exact', 'day', 'approximate'].includes(upcast['precision'] as string),
         'data.precision is not exact, day or approximate',
       );
-      return { ...raw, schema: 2, data: upcast } as unknown as ClaimEvent;
+      if (current && upcast === data) return raw as unknown as ClaimEvent;
+      return {
+        ...raw,
+        schema: newest,
+        data: upcast,
+        submittedBy: current ? raw['submittedBy'] : null,
+      } as unknown as ClaimEvent;
     }
     case 'claim.disputed':
       checkTarget(data, true);
@@ -156,5 +189,7 @@ function checkEnvelope(raw: unknown): ClaimEvent {
       need(isString(data['reason']), 'a curator retraction needs a reason');
       break;
   }
-  return raw as unknown as ClaimEvent;
+  return current
+    ? (raw as unknown as ClaimEvent)
+    : ({ ...raw, schema: newest, submittedBy: null } as unknown as ClaimEvent);
 }

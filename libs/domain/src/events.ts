@@ -31,6 +31,13 @@ export interface Source {
   readonly reliability?: Reliability;
 }
 
+/** Who entered an event: the API key that submitted it. */
+export interface Submitter {
+  readonly keyId: string;
+  /** The key's name: a desk, an analyst, an import. */
+  readonly name: string;
+}
+
 export type ClaimTarget =
   { readonly claimId: string } | { readonly claimant: string; readonly place: string };
 
@@ -49,50 +56,43 @@ interface Envelope<T extends string, S extends number, D> {
   readonly place: PlaceRef;
   readonly data: D;
   readonly source: Source;
+  /** The key that submitted it; null on events written before keys were recorded. */
+  readonly submittedBy: Submitter | null;
 }
 
-interface Statement {
+export interface Statement {
   readonly speaker?: string;
   readonly credibility?: number;
   readonly quote?: string;
 }
 
-export interface AssertionDataV1 extends Statement {
+export interface AssertionData extends Statement {
   readonly kind: AssertionKind;
   /** The actor said to control or be present; null for `contest`. */
   readonly actor: string | null;
-}
-export interface AssertionData extends AssertionDataV1 {
   readonly precision: Precision;
 }
+export type DisputeData = Statement & { readonly target: ClaimTarget };
+export type CorroborationData = Statement & {
+  readonly target: { readonly claimId: string };
+  readonly degree: Degree;
+};
+export type RetractionData = Statement & { readonly target: { readonly claimId: string } };
+export interface CuratorRetractionData {
+  readonly target: { readonly claimId: string };
+  readonly reason: string;
+  /** The name of the curator's key. */
+  readonly curator: string;
+}
 
-export type ClaimAssertedV1 = Envelope<'claim.asserted', 1, AssertionDataV1>;
-export type ClaimAsserted = Envelope<'claim.asserted', 2, AssertionData>;
-export type ClaimDisputed = Envelope<
-  'claim.disputed',
-  1,
-  Statement & { readonly target: ClaimTarget }
->;
-export type ClaimCorroborated = Envelope<
-  'claim.corroborated',
-  1,
-  Statement & { readonly target: { readonly claimId: string }; readonly degree: Degree }
->;
-export type ClaimRetracted = Envelope<
-  'claim.retracted',
-  1,
-  Statement & { readonly target: { readonly claimId: string } }
->;
+// The current schema of each type (codec.ts upcasts the older ones; constructors in
+// claim-events.ts write these).
+export type ClaimAsserted = Envelope<'claim.asserted', 3, AssertionData>;
+export type ClaimDisputed = Envelope<'claim.disputed', 2, DisputeData>;
+export type ClaimCorroborated = Envelope<'claim.corroborated', 2, CorroborationData>;
+export type ClaimRetracted = Envelope<'claim.retracted', 2, RetractionData>;
 /** A curator (admin key) withdraws any claim; never an edit of the original. */
-export type ClaimRetractedByCurator = Envelope<
-  'claim.curator-retracted',
-  1,
-  {
-    readonly target: { readonly claimId: string };
-    readonly reason: string;
-    readonly curator: string;
-  }
->;
+export type ClaimRetractedByCurator = Envelope<'claim.curator-retracted', 2, CuratorRetractionData>;
 
 /** Every event shape the current code understands, after upcasting. */
 export type ClaimEvent =

@@ -26,6 +26,7 @@ import {
   PUL_E_HISAR,
   retraction,
   workedExample,
+  TEST_SUBMITTER,
 } from './testing/fixtures';
 
 const { r1, r2, r3, all } = workedExample();
@@ -124,6 +125,7 @@ describe('the worked example of DESIGN.md, explained step by step', () => {
               place: { pcode: DEH_SALAH, level: 'district' },
               observedAt: aug(20, 6),
               recordedAt: aug(20, 10),
+              submittedBy: TEST_SUBMITTER,
               logPosition: { partition: 0, offset: 0 },
             },
           ],

@@ -15,6 +15,7 @@ import {
   LoggedEvent,
   LogPosition,
   PlaceLevel,
+  Submitter,
 } from './events';
 import {
   ControllerRule,
@@ -127,6 +128,8 @@ export interface ClaimRef {
   readonly place: { readonly pcode: string; readonly level: PlaceLevel };
   readonly observedAt: string;
   readonly recordedAt: string;
+  /** The key that entered it (null before events named their submitter). */
+  readonly submittedBy: Submitter | null;
   readonly logPosition: LogPosition;
 }
 
@@ -235,6 +238,7 @@ export function claimRef({ event, position }: LoggedEvent): ClaimRef {
     place: { pcode: event.place.pcode, level: event.place.level },
     observedAt: event.observedAt,
     recordedAt: event.recordedAt,
+    submittedBy: event.submittedBy ?? null,
     logPosition: position,
   };
 }

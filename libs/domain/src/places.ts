@@ -68,9 +68,13 @@ interface Spelling {
 const PCODE = /^AF\d{2}(\d{2})?$/i;
 const TIER: Record<Resolution, number> = { pcode: 0, name: 1, alias: 2, near: 3 };
 
+/** Resolutions remembered per resolver (names repeat: the same few hundred places). */
+const REMEMBERED = 10_000;
+
 export class PlaceResolver {
   private readonly spellings: Spelling[] = [];
   private readonly byKey = new Map<string, Spelling[]>();
+  private readonly remembered = new Map<string, PlaceResolution>();
 
   constructor(private readonly gazetteer: Gazetteer) {
     for (const p of gazetteer.provinces)
@@ -95,6 +99,17 @@ export class PlaceResolver {
    * near-match tier; without it only p-codes and exact spellings resolve.
    */
   resolve(input: string, province?: string): PlaceResolution {
+    const key = `${province ?? ''}\u0000${input}`;
+    let resolution = this.remembered.get(key);
+    if (!resolution) {
+      if (this.remembered.size >= REMEMBERED) this.remembered.clear();
+      resolution = this.resolveAnew(input, province);
+      this.remembered.set(key, resolution);
+    }
+    return resolution;
+  }
+
+  private resolveAnew(input: string, province?: string): PlaceResolution {
     const trimmed = input.trim();
     if (PCODE.test(trimmed)) {
       const place = this.gazetteer.place(trimmed);

@@ -6,6 +6,8 @@ export * from './kafka';
 export * from './logger';
 export * from './metrics';
 export * from './paths';
+export * from './progress';
 export * from './report-claims';
+export * from './table';
 export * from './unavailable';
 export * from './nest';

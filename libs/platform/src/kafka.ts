@@ -1,4 +1,11 @@
-import { Admin, ITopicConfig, Kafka, logLevel as KafkaLogLevel, LogEntry } from 'kafkajs';
+import {
+  Admin,
+  ITopicConfig,
+  Kafka,
+  logLevel as KafkaLogLevel,
+  LogEntry,
+  RetryOptions,
+} from 'kafkajs';
 import { Config, Topics } from './config';
 import { JsonLogger } from './logger';
 
@@ -9,17 +16,19 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.DEBUG]: 'debug',
 };
 
+/** `retry` replaces the default retry of every request of the client (transactions included). */
 export function createKafka(
   config: Pick<Config, 'kafkaBrokers'>,
   clientId: string,
   logger = new JsonLogger(clientId),
+  retry: RetryOptions = { initialRetryTime: 200, retries: 5, maxRetryTime: 3000 },
 ): Kafka {
   return new Kafka({
     clientId,
     brokers: [...config.kafkaBrokers],
     connectionTimeout: 3000,
     requestTimeout: 10000,
-    retry: { initialRetryTime: 200, retries: 5, maxRetryTime: 3000 },
+    retry,
     logLevel: KafkaLogLevel.WARN,
     logCreator:
       () =>

@@ -24,6 +24,42 @@ describe('ids', () => {
     expect(canonicalDigest({ c: [1, 2] })).not.toBe(canonicalDigest({ c: [2, 1] }));
   });
 
+  it('keeps the ids and digests of reports accepted by earlier builds', () => {
+    const report = {
+      reportId: 'desk-2021-09-05-017',
+      source: {
+        outlet: 'Twitter',
+        publishedAt: '2021-09-05T18:30:00Z',
+        reliability: 'F',
+        url: undefined,
+      },
+      claims: [
+        {
+          claimant: 'taliban',
+          speaker: 'spokesman',
+          kind: 'control',
+          actor: 'taliban',
+          place: 'Rukhah',
+          province: 'Panjshir',
+          observedAt: '2021-09-05T16:00:00Z',
+          credibility: 4,
+          quote: 'naïve “quotes” \u2028 \\\\ "x"',
+        },
+        {
+          claimant: 'nrf',
+          kind: 'dispute',
+          observedAt: '2021-09-05T20:00:00Z',
+          target: { index: 0 },
+        },
+        [1, null, 'a', undefined, { z: 1, a: [{}] }],
+      ],
+    };
+    expect(canonicalDigest(report)).toBe(
+      'efbe3697b7f7d8f7d1e65f0a7e7be74827d78f95e9c5ca2fda8266d8f4d84910',
+    );
+    expect(claimIdFor('desk-2021-09-05-017', 1)).toBe('bc903826-bb53-58d2-b315-92d25f6b9b27');
+  });
+
   it('stores keys as hashes', () => {
     expect(hashApiKey('secret-key')).toMatch(/^[0-9a-f]{64}$/);
     expect(hashApiKey('secret-key')).not.toContain('secret');

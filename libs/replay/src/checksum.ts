@@ -26,11 +26,13 @@ export class RowSum {
 }
 
 /** The checksum of the district statuses; rows that say "unclaimed, no positions" are left out. */
-export function districtsChecksum(
-  statuses: Iterable<
-    Pick<DistrictStatus, 'pcode' | 'status' | 'controller' | 'verification' | 'positions' | 'rules'>
-  >,
-): string {
+/** A district's status as checksummed: positions with or without their provenance. */
+export type DistrictChecksummed = Pick<
+  DistrictStatus,
+  'pcode' | 'status' | 'controller' | 'verification' | 'rules'
+> & { readonly positions: readonly object[] };
+
+export function districtsChecksum(statuses: Iterable<DistrictChecksummed>): string {
   const sum = new RowSum();
   for (const s of statuses) {
     if (s.positions.length === 0 && s.status === 'unclaimed') continue;

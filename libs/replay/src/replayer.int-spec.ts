@@ -2,6 +2,7 @@
  * Replays against the real broker and database: rebuilt while reports keep arriving and queries
  * keep being served, killed midway, over a log of mixed schema versions, and scoped to a province.
  */
+import { CURRENT_SCHEMA } from '@sitrep/domain';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Json, Stack, startStack } from '../../../test/support/stack';
@@ -263,7 +264,11 @@ describe('replay', () => {
     );
     expect(precisions).toMatchObject({ 'legacy-desk': 'exact', nrf: 'day' });
     const legacyClaim = await stack.get(`/v1/claims/${v1(1).id}`);
-    expect(legacyClaim.body).toMatchObject({ schema: 2, data: { precision: 'exact' } });
+    expect(legacyClaim.body).toMatchObject({
+      schema: CURRENT_SCHEMA['claim.asserted'],
+      data: { precision: 'exact' },
+      submittedBy: null,
+    });
 
     const started = await stack.post('/v1/replays', {});
     const result = await waitForReplay(stack, started.body.id);

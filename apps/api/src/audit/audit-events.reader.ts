@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Axis, ClaimEvent } from '@sitrep/domain';
+import { Axis, ClaimEvent, Submitter } from '@sitrep/domain';
 import { liveReadModel, PG_POOL, TOPICS, Topics } from '@sitrep/platform';
 import { Readable } from 'node:stream';
 import { Pool, PoolClient } from 'pg';
@@ -29,6 +29,8 @@ export interface AuditEvent {
   readonly province: string;
   readonly observedAt: string;
   readonly recordedAt: string;
+  /** The key that entered it (null before events named their submitter). */
+  readonly submittedBy: Submitter | null;
   readonly event: ClaimEvent;
 }
 
@@ -77,6 +79,7 @@ export class AuditEventsReader {
       province: r.province,
       observedAt: r.observed_at.toISOString(),
       recordedAt: r.recorded_at.toISOString(),
+      submittedBy: r.body.submittedBy ?? null,
       event: r.body,
     };
   }

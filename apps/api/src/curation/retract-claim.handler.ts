@@ -1,26 +1,18 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ClaimRetractedByCurator, CURRENT_SCHEMA } from '@sitrep/domain';
-import { canonicalDigest, claimIdFor, CLOCK, Clock, PG_POOL } from '@sitrep/platform';
-import { Pool } from 'pg';
+import { decideCuratorRetraction, Submitter } from '@sitrep/domain';
+import { claimIds, CLOCK, Clock } from '@sitrep/platform';
 import { conflict, notFound, unprocessable } from '../http/problem';
 import { ClaimLogWriter } from '../ingest/claim-log.writer';
-import { claimsById, StoredClaim } from '../ingest/report-claims.repository';
+import { KnownClaimsLoader } from '../ingest/known-claims.loader';
+import { StoredClaim } from '../ingest/report-claims.repository';
 import { ReadModelReader } from '../queries/read-model.reader';
-
-/** The pseudo-claimant of curator retractions; the curator (key name) is in `data.curator`. */
-export const CURATOR_CLAIMANT = 'curator';
-export const CURATION_SOURCE = { outlet: 'Sitrep curation' } as const;
-
-/** A curator's retraction is its own one-claim "report": retracting a claim again is a resubmission. */
-export const curatorRetractionReportId = (claimId: string): string =>
-  `curator-retraction:${claimId}`;
 
 export class RetractClaimCommand {
   constructor(
     readonly claimId: string,
     readonly reason: string,
-    readonly curator: string,
+    readonly curator: Submitter,
   ) {}
 }
 
@@ -53,39 +45,31 @@ export class RetractClaimHandler implements ICommandHandler<
   RetractionReceipt
 > {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly known: KnownClaimsLoader,
     private readonly writer: ClaimLogWriter,
     private readonly reader: ReadModelReader,
   ) {}
 
   async execute({ claimId, reason, curator }: RetractClaimCommand): Promise<RetractionReceipt> {
-    const target = (await claimsById(this.pool, [claimId])).get(claimId);
-    if (!target) throw notFound(`claim ${claimId}`);
-    if (target.kind === 'curator-retract') {
+    const target = (await this.known.load([claimId])).get(claimId);
+    const decision = decideCuratorRetraction(
+      { claimId, reason },
+      {
+        target: target && { ...target, observedAt: await this.observedAtOf(target) },
+        clock: this.clock,
+        ids: claimIds,
+        curator,
+      },
+    );
+    if (!decision.accepted) {
+      if (decision.reason === 'unknown-claim') throw notFound(`claim ${claimId}`);
       throw unprocessable('a curator retraction cannot be retracted; nothing was recorded', [
-        { field: 'claimId', input: claimId, problem: 'the target is a curator retraction' },
+        { field: 'claimId', input: claimId, problem: decision.problem },
       ]);
     }
-
-    const reportId = curatorRetractionReportId(claimId);
-    const digest = canonicalDigest({ claimId, reason });
-    const recordedAt = this.clock.now().toISOString();
-    const event: ClaimRetractedByCurator = {
-      id: claimIdFor(reportId, 0),
-      type: 'claim.curator-retracted',
-      schema: CURRENT_SCHEMA['claim.curator-retracted'],
-      reportId,
-      index: 0,
-      reportDigest: digest,
-      claimant: CURATOR_CLAIMANT,
-      observedAt: await this.observedAtOf(target),
-      recordedAt,
-      place: target.place,
-      data: { target: { claimId }, reason, curator },
-      source: CURATION_SOURCE,
-    };
-    const written = await this.writer.write({ reportId, digest, recordedAt, events: [event] });
+    const accepted = target!; // a retraction is accepted only of a known claim
+    const written = await this.writer.write(decision);
     const stored = written.claims[0]!;
     // On a resubmission, the curator and reason are those first recorded (when already projected).
     const earlier =
@@ -110,16 +94,16 @@ export class RetractClaimHandler implements ICommandHandler<
       created: written.outcome === 'created',
       body: {
         claimId: stored.claimId,
-        reportId,
+        reportId: decision.reportId,
         target: {
           claimId,
-          reportId: target.reportId,
-          claimant: target.claimant,
-          kind: target.kind,
-          place: target.place.pcode,
+          reportId: accepted.reportId,
+          claimant: accepted.claimant,
+          kind: accepted.kind,
+          place: accepted.place.pcode,
         },
         reason,
-        curator: first?.curator ?? curator,
+        curator: first?.curator ?? curator.name,
         recordedAt: stored.recordedAt,
       },
     };

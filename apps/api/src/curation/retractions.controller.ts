@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireScope } from '../auth/scopes';
 import { notFound } from '../http/problem';
-import { parseOrThrow } from '../http/validation';
+import { isStorable, NOT_STORABLE, parseOrThrow } from '../http/validation';
 import { RetractClaimCommand, RetractionReceipt } from './retract-claim.handler';
 
 export const retractionSchema = z.strictObject({
@@ -15,8 +15,8 @@ export const retractionSchema = z.strictObject({
     .trim()
     .min(1, 'a reason is required')
     .max(1000, 'reason: at most 1000 characters')
-    // Postgres cannot store NUL: such an event could never be projected.
-    .refine((s) => !s.includes('\u0000'), 'reason must not contain NUL characters'),
+    // Postgres could not store it: such an event could never be projected.
+    .refine(isStorable, `reason ${NOT_STORABLE}`),
 });
 
 @ApiTags('curation')
@@ -48,7 +48,10 @@ export class RetractionsController {
     if (!z.uuid().safeParse(claimId).success) throw notFound(`claim ${claimId}`);
     const { reason } = parseOrThrow(retractionSchema, body, 'retraction');
     const result = await this.commands.execute<RetractClaimCommand, RetractionReceipt>(
-      new RetractClaimCommand(claimId.toLowerCase(), reason, request.caller!.name),
+      new RetractClaimCommand(claimId.toLowerCase(), reason, {
+        keyId: request.caller!.keyId,
+        name: request.caller!.name,
+      }),
     );
     void reply.status(result.created ? 201 : 200);
     return result.body;

@@ -21,6 +21,17 @@ export function parseOrThrow<S extends z.ZodType>(
   );
 }
 
+/** A lone UTF-16 surrogate: half of a character, which no UTF-8 text (so no Postgres text) holds. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text Postgres can store: no NUL character and no lone surrogate. Checked before anything
+ * reaches the log, where an event that cannot be stored would be committed and then refused.
+ */
+export const isStorable = (s: string): boolean => !s.includes('\u0000') && !LONE_SURROGATE.test(s);
+export const NOT_STORABLE =
+  'must not contain NUL characters or lone UTF-16 surrogates (Postgres cannot store them)';
+
 /** Postgres takes UTC offsets up to ±15:59 ("time zone displacement out of range" beyond). */
 const MAX_OFFSET_MINUTES = 15 * 60 + 59;
 

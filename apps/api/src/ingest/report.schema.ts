@@ -1,15 +1,13 @@
 /** The wire shape of `POST /v1/reports` (DESIGN.md, "HTTP API"): strict, unknown fields rejected. */
 import { z } from 'zod';
-import { isoTime } from '../http/validation';
+import { isoTime, isStorable, NOT_STORABLE } from '../http/validation';
 
 export const actorSlug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'an actor is a slug: lower-case letters, digits and hyphens');
-// Postgres cannot store NUL characters: refuse them here, before anything reaches the log.
-const noNul = (s: string) => !s.includes('\u0000');
-const NUL = 'must not contain NUL characters';
-const placeName = z.string().trim().min(1).max(120).refine(noNul, NUL);
-const text = (max: number) => z.string().trim().min(1).max(max).refine(noNul, NUL);
+// Every text is refused here, before anything reaches the log, if Postgres could not store it.
+const placeName = z.string().trim().min(1).max(120).refine(isStorable, NOT_STORABLE);
+const text = (max: number) => z.string().trim().min(1).max(max).refine(isStorable, NOT_STORABLE);
 
 const statement = {
   claimant: actorSlug,
@@ -76,6 +74,7 @@ export const reportSchema = z.strictObject({
     url: z
       .url({ protocol: /^https?$/ })
       .max(2000)
+      .refine(isStorable, NOT_STORABLE)
       .optional(),
     publishedAt: isoTime.optional(),
     reliability: z.enum(['A', 'B', 'C', 'D', 'E', 'F']).optional(),

@@ -1,7 +1,8 @@
-import { Body, Controller, Post, Res } from '@nestjs/common';
+import { Body, Controller, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
+import { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireScope } from '../auth/scopes';
 import { parseOrThrow } from '../http/validation';
 import { ReportReceipt, SubmitReportCommand } from './submit-report.handler';
@@ -17,10 +18,15 @@ export class ReportsController {
   @Post()
   @RequireScope('ingest')
   @ApiBody({ schema: { $ref: '#/components/schemas/Report' } })
-  async submit(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+  async submit(
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const report = parseOrThrow(reportSchema, body, 'report');
+    const { keyId, name } = request.caller!;
     const result = await this.commands.execute<SubmitReportCommand, ReportReceipt>(
-      new SubmitReportCommand(report),
+      new SubmitReportCommand(report, { keyId, name }),
     );
     void reply.status(result.created ? 201 : 200);
     return result.body;

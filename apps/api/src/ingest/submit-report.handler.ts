@@ -1,16 +1,26 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Gazetteer } from '@sitrep/domain';
-import { CLOCK, Clock, GAZETTEER, PG_POOL } from '@sitrep/platform';
-import { Pool } from 'pg';
-import { conflict } from '../http/problem';
+import {
+  Candidate,
+  ClaimProblem,
+  decideReport,
+  Gazetteer,
+  PlaceResolver,
+  Submitter,
+  targetIdsOf,
+} from '@sitrep/domain';
+import { claimIds, CLOCK, Clock, GAZETTEER } from '@sitrep/platform';
+import { conflict, unprocessable } from '../http/problem';
 import { ClaimLogWriter } from './claim-log.writer';
-import { claimsById, StoredClaim } from './report-claims.repository';
-import { ReportPlanner, targetIdsOf } from './report-planner';
+import { KnownClaimsLoader } from './known-claims.loader';
+import { StoredClaim } from './report-claims.repository';
 import { ReportInput } from './report.schema';
 
 export class SubmitReportCommand {
-  constructor(readonly report: ReportInput) {}
+  constructor(
+    readonly report: ReportInput,
+    readonly submittedBy: Submitter,
+  ) {}
 }
 
 export interface ReportReceipt {
@@ -53,23 +63,53 @@ function receipt(
   };
 }
 
+const candidateView = (c: Candidate) => ({
+  pcode: c.pcode,
+  name: c.name,
+  level: c.level,
+  province: c.province,
+  matched: c.matched,
+  distance: c.distance,
+});
+
+const problemView = (p: ClaimProblem) => ({
+  index: p.index,
+  field: p.field,
+  ...(p.input !== undefined && { input: p.input }),
+  reason: p.reason,
+  problem: p.problem,
+  ...(p.candidates && { candidates: p.candidates.map(candidateView) }),
+});
+
+/** The domain decides (decideReport); the writer appends to the log and checks resubmissions. */
 @CommandHandler(SubmitReportCommand)
 export class SubmitReportHandler implements ICommandHandler<SubmitReportCommand, ReportReceipt> {
-  private readonly planner: ReportPlanner;
+  private readonly places: PlaceResolver;
 
   constructor(
     @Inject(GAZETTEER) gazetteer: Gazetteer,
-    @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly known: KnownClaimsLoader,
     private readonly writer: ClaimLogWriter,
   ) {
-    this.planner = new ReportPlanner(gazetteer);
+    this.places = new PlaceResolver(gazetteer);
   }
 
-  async execute({ report }: SubmitReportCommand): Promise<ReportReceipt> {
-    const known = await claimsById(this.pool, targetIdsOf(report));
-    const plan = this.planner.plan(report, known, this.clock.now().toISOString());
-    const written = await this.writer.write(plan);
+  async execute({ report, submittedBy }: SubmitReportCommand): Promise<ReportReceipt> {
+    const known = await this.known.load(targetIdsOf(report));
+    const decision = decideReport(report, {
+      places: this.places,
+      known,
+      clock: this.clock,
+      ids: claimIds,
+      submittedBy,
+    });
+    if (!decision.accepted)
+      throw unprocessable(
+        `${decision.problems.length} claim field(s) could not be resolved; nothing was recorded. Fix them (use a p-code or one of the candidates) and submit again`,
+        decision.problems.map(problemView),
+      );
+    const written = await this.writer.write(decision);
     if (written.outcome === 'conflict') {
       throw conflict(
         `report ${report.reportId} was already accepted with other content; a report is immutable: submit the change under a new reportId (and retract claims if needed)`,

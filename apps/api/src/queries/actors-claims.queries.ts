@@ -118,6 +118,7 @@ export class GetClaimHandler implements IQueryHandler<GetClaimQuery> {
       observedAt: e.event.observedAt,
       recordedAt: e.event.recordedAt,
       reportId: e.event.reportId,
+      submittedBy: e.event.submittedBy ?? null,
       ...('degree' in e.event.data && { degree: e.event.data.degree }),
       ...('reason' in e.event.data && { reason: e.event.data.reason }),
       blanket: targetClaimId(e.event) === undefined,
@@ -135,6 +136,8 @@ export class GetClaimHandler implements IQueryHandler<GetClaimQuery> {
       recordedAt: event.recordedAt,
       data: event.data,
       source: event.source,
+      // Read-model rows stored before events named their submitter lack the field: null.
+      submittedBy: event.submittedBy ?? null,
       retracted,
       evidence: {
         disputes: bearing.filter((e) => e.event.type === 'claim.disputed').map(view),

@@ -1,5 +1,5 @@
+import { table } from '@sitrep/platform';
 import { DEMO_EVENING, DEMO_REPORTS } from './demo-scenario';
-import { table } from './table';
 
 interface DistrictRow {
   pcode: string;

@@ -5,12 +5,12 @@ import {
   loadConfig,
   loadGazetteer,
   prepareDatabase,
+  progressPrinter,
   systemClock,
   topicsFor,
 } from '@sitrep/platform';
 import { ReplayBusyError, Replayer } from '@sitrep/replay';
 import { parseArgs } from 'node:util';
-import { progressPrinter } from './progress';
 
 /** npm run replay -- [--province AF08] [--keep-old]: rebuild read models from the claim log. */
 export async function runReplay(args: string[]): Promise<void> {

@@ -4,6 +4,14 @@
  * No I/O: unit tests never read the CSV files.
  */
 import {
+  claimAsserted,
+  claimCorroborated,
+  claimDisputed,
+  claimRetracted,
+  claimRetractedByCurator,
+  EventEnvelope,
+} from '../claim-events';
+import {
   AssertionKind,
   ClaimTarget,
   Degree,
@@ -11,6 +19,7 @@ import {
   PlaceRef,
   Precision,
   Source,
+  Submitter,
 } from '../events';
 import { AliasRecord, DistrictRecord, Gazetteer, ProvinceRecord } from '../gazetteer';
 import { DistrictRef } from '../status';
@@ -115,6 +124,8 @@ export const sep = (day: number, hour = 0, minute = 0): string => iso(9, day, ho
 // ---------------------------------------------------------------------------------------------
 
 export const TEST_SOURCE: Source = { outlet: 'Test wire', reliability: 'C' };
+/** The key the fixtures' events are submitted with, unless told otherwise. */
+export const TEST_SUBMITTER: Submitter = { keyId: 'test-key', name: 'test desk' };
 
 interface Common {
   /** The claim id; `r1#0` means report `r1`, index 0 (unless reportId/index say otherwise). */
@@ -129,15 +140,15 @@ interface Common {
   readonly reportId?: string;
   readonly index?: number;
   readonly source?: Source;
+  readonly submittedBy?: Submitter;
 }
 
 type TargetRef = LoggedEvent | string;
 
-function envelope(o: Common, place: PlaceRef) {
+function envelope(o: Common, place: PlaceRef): EventEnvelope {
   const [report, index] = o.id.split('#');
   return {
     id: o.id,
-    schema: 1 as const,
     reportId: o.reportId ?? report ?? o.id,
     index: o.index ?? Number(index ?? 0),
     reportDigest: `digest-of-${o.reportId ?? report ?? o.id}`,
@@ -146,6 +157,7 @@ function envelope(o: Common, place: PlaceRef) {
     recordedAt: o.recordedAt ?? o.observedAt,
     place,
     source: o.source ?? TEST_SOURCE,
+    submittedBy: o.submittedBy ?? TEST_SUBMITTER,
   };
 }
 
@@ -175,12 +187,11 @@ export function assertion(
   const kind = o.kind ?? 'control';
   const actor = o.actor !== undefined ? o.actor : kind === 'contest' ? null : o.claimant;
   return {
-    event: {
-      ...envelope(o, placeRef(o.place, o.input)),
-      type: 'claim.asserted',
-      schema: 2,
-      data: { kind, actor, precision: o.precision ?? 'exact' },
-    },
+    event: claimAsserted(envelope(o, placeRef(o.place, o.input)), {
+      kind,
+      actor,
+      precision: o.precision ?? 'exact',
+    }),
     position: position(o),
   };
 }
@@ -198,21 +209,17 @@ export function dispute(
     ? { claimant: t.claimant, place: t.place }
     : { claimId: targetId(t) };
   const place = blanket ? placeRef(o.place ?? t.place) : targetPlace(t, o.place);
-  return {
-    event: { ...envelope(o, place), type: 'claim.disputed', data: { target } },
-    position: position(o),
-  };
+  return { event: claimDisputed(envelope(o, place), { target }), position: position(o) };
 }
 
 export function corroboration(
   o: Common & { readonly target: TargetRef; readonly degree?: Degree; readonly place?: string },
 ): LoggedEvent {
   return {
-    event: {
-      ...envelope(o, targetPlace(o.target, o.place)),
-      type: 'claim.corroborated',
-      data: { target: { claimId: targetId(o.target) }, degree: o.degree ?? 'full' },
-    },
+    event: claimCorroborated(envelope(o, targetPlace(o.target, o.place)), {
+      target: { claimId: targetId(o.target) },
+      degree: o.degree ?? 'full',
+    }),
     position: position(o),
   };
 }
@@ -222,11 +229,9 @@ export function retraction(
   o: Common & { readonly target: TargetRef; readonly place?: string },
 ): LoggedEvent {
   return {
-    event: {
-      ...envelope(o, targetPlace(o.target, o.place)),
-      type: 'claim.retracted',
-      data: { target: { claimId: targetId(o.target) } },
-    },
+    event: claimRetracted(envelope(o, targetPlace(o.target, o.place)), {
+      target: { claimId: targetId(o.target) },
+    }),
     position: position(o),
   };
 }
@@ -243,15 +248,11 @@ export function curatorRetraction(
 ): LoggedEvent {
   const claimant = o.claimant ?? 'curator';
   return {
-    event: {
-      ...envelope({ ...o, claimant }, targetPlace(o.target, o.place)),
-      type: 'claim.curator-retracted',
-      data: {
-        target: { claimId: targetId(o.target) },
-        reason: o.reason ?? 'entered against the wrong place',
-        curator: o.curator ?? 'curator@sitrep',
-      },
-    },
+    event: claimRetractedByCurator(envelope({ ...o, claimant }, targetPlace(o.target, o.place)), {
+      target: { claimId: targetId(o.target) },
+      reason: o.reason ?? 'entered against the wrong place',
+      curator: o.curator ?? 'curator@sitrep',
+    }),
     position: position(o),
   };
 }

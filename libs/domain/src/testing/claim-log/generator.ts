@@ -1,7 +1,7 @@
 /**
- * A realistic claim log for benchmarks, generated from a seed: the same seed and size give the
+ * A realistic claim log for benchmarks and tests, generated from a seed: the same seed and size give the
  * same messages. Every message is a valid envelope exactly as the API writes it (ids from
- * `claimIdFor`, places from the gazetteer, the report's digest, headers `type` and `schema`),
+ * the API's claim ids and digests, places from the gazetteer, the report's digest, headers `type` and `schema`),
  * keyed by province p-code. The mix: control, presence and contest assertions at district and
  * province level by many claimants, explicit and blanket disputes, full and partial
  * corroborations, own retractions and curator retractions, late reports (observed hours or days
@@ -9,18 +9,37 @@
  * assertions in the old schema 1 (no `precision`).
  */
 import {
-  AssertionKind,
-  ClaimEvent,
-  CURRENT_SCHEMA,
-  Gazetteer,
-  PlaceRef,
-  Precision,
-  Reliability,
-  Source,
-} from '@sitrep/domain';
-import { canonicalDigest, claimIdFor } from '@sitrep/platform';
+  claimAsserted,
+  claimCorroborated,
+  claimDisputed,
+  claimRetracted,
+  claimRetractedByCurator,
+  EventEnvelope,
+} from '../../claim-events';
+import { SUBMITTED_BY_SINCE } from '../../codec';
+import {
+  CURATION_SOURCE,
+  CURATOR_CLAIMANT,
+  curatorRetractionReportId,
+} from '../../decide-curator-retraction';
+import { ClaimIds } from '../../decision-context';
+import { AssertionKind, ClaimEvent, PlaceRef, Precision, Source } from '../../events';
+import { Gazetteer } from '../../gazetteer';
+import { prng } from '../fixtures';
+import { legacyEncoding } from '../legacy';
+import {
+  CLAIMANTS,
+  CURATOR_KEY,
+  DESKS,
+  OBSERVERS,
+  OUTLETS,
+  PARTIES,
+  QUOTES,
+  REASONS,
+  SPEAKERS,
+} from './cast';
 
-export interface BenchMessage {
+export interface GeneratedMessage {
   readonly key: string;
   readonly value: string;
   readonly headers: { readonly type: string; readonly schema: string };
@@ -29,117 +48,15 @@ export interface BenchMessage {
   readonly duplicate: boolean;
 }
 
-/** mulberry32: a small, fast, seeded PRNG in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Armed parties: the actors of control and presence claims, and claimants too. */
-const PARTIES = [
-  'taliban',
-  'nrf',
-  'isk',
-  'andsf',
-  'andarab-resistance',
-  'hazara-militia',
-  'uzbek-militia',
-  'tajik-militia',
-] as const;
-
-/** Observers: they report presence and fighting, corroborate and dispute; 32 of them. */
-const OBSERVERS = [
-  'emergency-ngo',
-  'unama',
-  'icrc',
-  'msf',
-  'afghan-red-crescent',
-  'tolo-news',
-  'pajhwok',
-  'bbc-pashto',
-  'azadi-radio',
-  'ariana-news',
-  'khaama-press',
-  'etilaatroz',
-  'hasht-e-subh',
-  'amu-tv',
-  'local-elders',
-  'provincial-council',
-  'district-governor',
-  'village-shura',
-  'human-rights-watch',
-  'amnesty',
-  'acled-analyst',
-  'long-war-journal',
-  'osint-desk-1',
-  'osint-desk-2',
-  'osint-desk-3',
-  'citizen-reporter-1',
-  'citizen-reporter-2',
-  'citizen-reporter-3',
-  'ulema-council',
-  'refugee-network',
-  'women-network',
-  'teachers-union',
-] as const;
-
-const CLAIMANTS: readonly string[] = [...PARTIES, ...OBSERVERS];
-
-const OUTLETS: readonly { outlet: string; host: string; reliability: Reliability }[] = [
-  { outlet: 'Twitter', host: 'twitter.com', reliability: 'F' },
-  { outlet: 'Tolo News', host: 'tolonews.com', reliability: 'B' },
-  { outlet: 'Pajhwok', host: 'pajhwok.com', reliability: 'B' },
-  { outlet: 'BBC Pashto', host: 'bbc.com', reliability: 'A' },
-  { outlet: 'Radio Azadi', host: 'azadiradio.com', reliability: 'B' },
-  { outlet: 'Telegram', host: 't.me', reliability: 'E' },
-  { outlet: 'Facebook', host: 'facebook.com', reliability: 'E' },
-  { outlet: 'Press release', host: 'example.org', reliability: 'C' },
-  { outlet: 'Field report', host: 'example.net', reliability: 'C' },
-  { outlet: 'Phone call', host: 'example.com', reliability: 'D' },
-];
-
-const SPEAKERS = ['spokesman', 'commander', 'governor', 'official', 'resident', 'elder', 'medic'];
-const QUOTES = [
-  'we hold the district centre',
-  'our forces entered the valley at dawn',
-  'heavy fighting near the bazaar, both sides claim the road',
-  'the checkpoints on the main road changed hands twice',
-  'residents say "they are everywhere" — nobody knows who controls it',
-  'the governor’s compound is under our control',
-  'reports of clashes in the northern villages',
-  'the district is calm; the new administration is in place',
-];
-const REASONS = [
-  'entered against the wrong place',
-  'duplicate of an earlier report',
-  'source retracted the story',
-  'misattributed claimant',
-];
-
-/** The fields of a claim event that a report's claim decides. */
+/** A claim of a report: its input (for the report's digest) and how to make its event. */
 interface Claim {
   readonly input: Record<string, unknown>;
   readonly claimant: string;
   readonly observedAt: string;
   readonly place: PlaceRef;
-  readonly type: ClaimEvent['type'];
-  readonly schema: number;
-  readonly data: Record<string, unknown>;
-}
-
-interface Envelope {
-  readonly id: string;
-  readonly claimant: string;
-  readonly observedAt: string;
-  readonly place: PlaceRef;
-  readonly type: ClaimEvent['type'];
-  readonly schema: number;
+  readonly make: (envelope: EventEnvelope) => ClaimEvent;
+  /** Written in assertion schema 1 (before `precision`). */
+  readonly v1?: boolean;
 }
 
 /** Recent claims of a province, for targets. */
@@ -165,7 +82,7 @@ interface Situation {
 const RING = 256;
 const DUPLICATE_POOL = 50_000;
 
-export interface BenchLogOptions {
+export interface ClaimLogOptions {
   readonly events: number;
   readonly seed: number;
   /** recordedAt of the first report; the log spans `days` days of system time. */
@@ -177,14 +94,14 @@ export interface BenchLogOptions {
  * Generates the log, chunk by chunk: `next(n)` returns up to n messages (fewer at the end).
  * About 3% of the messages are duplicates of earlier claims (same id, same bytes).
  */
-export class BenchLog {
+export class ClaimLogGenerator {
   private readonly random: () => number;
   private readonly provinces: readonly string[];
   private readonly provinceWeights: readonly number[];
   private readonly districts = new Map<string, readonly string[]>();
   private readonly aliases = new Map<string, string[]>();
   private readonly recent = new Map<string, Recent[]>();
-  private readonly sent: BenchMessage[] = [];
+  private readonly sent: GeneratedMessage[] = [];
   private readonly curated = new Set<string>();
   private readonly situations = new Map<string, Situation>();
   private readonly truths = new Map<string, Truth>();
@@ -197,7 +114,8 @@ export class BenchLog {
 
   constructor(
     private readonly gazetteer: Gazetteer,
-    private readonly options: BenchLogOptions,
+    private readonly ids: ClaimIds,
+    private readonly options: ClaimLogOptions,
   ) {
     this.random = prng(options.seed);
     this.clock = Date.parse(options.start ?? '2021-06-01T00:00:00Z');
@@ -231,8 +149,8 @@ export class BenchLog {
   }
 
   /** Up to `n` more messages. */
-  next(n: number): BenchMessage[] {
-    const out: BenchMessage[] = [];
+  next(n: number): GeneratedMessage[] {
+    const out: GeneratedMessage[] = [];
     while (out.length < n && this.produced < this.options.events) {
       // A report has 1.8 claims on average: 5.3% of draws make 3% of the messages duplicates.
       if (this.sent.length > 100 && this.random() < 0.053) {
@@ -256,7 +174,7 @@ export class BenchLog {
 
   // ---- one report ------------------------------------------------------------------------
 
-  private report(room: number): BenchMessage[] {
+  private report(room: number): GeneratedMessage[] {
     const r = this.random;
     this.reports += 1;
     this.clock += this.step * (0.2 + 1.6 * r());
@@ -289,10 +207,13 @@ export class BenchLog {
       const by = index === 0 || r() < 0.3 ? claimant : this.pick(active);
       planned.push(this.claim(province, by, index === 0));
     }
-    const reportDigest = canonicalDigest({ reportId, source, claims: planned.map((c) => c.input) });
-    return planned.map((claim, index) =>
-      this.message({
-        id: claimIdFor(reportId, index),
+    const reportDigest = this.ids.digest({ reportId, source, claims: planned.map((c) => c.input) });
+    // About 1% of reports were written before events named their submitter.
+    const old = r() < 0.01;
+    const submittedBy = this.pick(DESKS);
+    return planned.map((claim, index) => {
+      const event = claim.make({
+        id: this.ids.claimId(reportId, index),
         reportId,
         index,
         reportDigest,
@@ -301,18 +222,18 @@ export class BenchLog {
         recordedAt,
         place: claim.place,
         source,
-        type: claim.type,
-        schema: claim.schema,
-        data: claim.data,
-      }),
-    );
+        submittedBy,
+      });
+      if (old) this.count('before-submittedBy');
+      return this.message(event, claim.v1 ? 1 : old ? olderSchema(event) : undefined);
+    });
   }
 
   /**
    * A curator (admin key) withdraws any recent claim of the province, with a reason: a one-claim
    * "report" of its own, as POST /v1/claims/{claimId}/retractions writes it.
    */
-  private curatorRetraction(province: string, recordedAt: string): BenchMessage | undefined {
+  private curatorRetraction(province: string, recordedAt: string): GeneratedMessage | undefined {
     const target = this.recentWhere(
       province,
       (c) => c.claimant !== 'curator' && !this.curated.has(c.id),
@@ -321,26 +242,29 @@ export class BenchLog {
     // Retracting the same claim again would be a resubmission (same id): the API writes nothing.
     this.curated.add(target.id);
     const reason = this.pick(REASONS);
-    const reportId = `curator-retraction:${target.id}`;
+    const reportId = curatorRetractionReportId(target.id);
     this.count('curator-retract');
-    return this.message({
-      id: claimIdFor(reportId, 0),
-      type: 'claim.curator-retracted',
-      schema: CURRENT_SCHEMA['claim.curator-retracted'],
-      reportId,
-      index: 0,
-      reportDigest: canonicalDigest({ claimId: target.id, reason }),
-      claimant: 'curator',
-      observedAt: target.observedAt,
-      recordedAt,
-      place: target.place,
-      data: { target: { claimId: target.id }, reason, curator: 'curator@sitrep' },
-      source: { outlet: 'Sitrep curation' },
-    });
+    return this.message(
+      claimRetractedByCurator(
+        {
+          id: this.ids.claimId(reportId, 0),
+          reportId,
+          index: 0,
+          reportDigest: this.ids.digest({ claimId: target.id, reason }),
+          claimant: CURATOR_CLAIMANT,
+          observedAt: target.observedAt,
+          recordedAt,
+          place: target.place,
+          source: CURATION_SOURCE,
+          submittedBy: CURATOR_KEY,
+        },
+        { target: { claimId: target.id }, reason, curator: CURATOR_KEY.name },
+      ),
+    );
   }
 
-  /** The message of one event; its key order is the API's (report-planner.ts). */
-  private message(event: Record<string, unknown> & Envelope): BenchMessage {
+  /** The message of one event, in the current schema or an older one. */
+  private message(event: ClaimEvent, schema?: number): GeneratedMessage {
     this.remember(event.place.province, {
       id: event.id,
       claimant: event.claimant,
@@ -348,10 +272,11 @@ export class BenchLog {
       place: event.place,
       assertion: event.type === 'claim.asserted',
     });
+    const value = JSON.stringify(schema === undefined ? event : legacyEncoding(event, schema));
     return {
       key: event.place.province,
-      value: JSON.stringify(event),
-      headers: { type: event.type, schema: String(event.schema) },
+      value,
+      headers: { type: event.type, schema: String(schema ?? event.schema) },
       id: event.id,
       duplicate: false,
     };
@@ -379,9 +304,7 @@ export class BenchLog {
         claimant,
         observedAt,
         place: target.place,
-        type: 'claim.disputed',
-        schema: CURRENT_SCHEMA['claim.disputed'],
-        data: { ...statement, target: { claimId: target.id } },
+        make: (e) => claimDisputed(e, { ...statement, target: { claimId: target.id } }),
       };
     }
     if (r < 0.73 && other) {
@@ -401,9 +324,11 @@ export class BenchLog {
         claimant,
         observedAt,
         place,
-        type: 'claim.disputed',
-        schema: CURRENT_SCHEMA['claim.disputed'],
-        data: { ...statement, target: { claimant: target.claimant, place: place.pcode } },
+        make: (e) =>
+          claimDisputed(e, {
+            ...statement,
+            target: { claimant: target.claimant, place: place.pcode },
+          }),
       };
     }
     if (r < 0.87 && other) {
@@ -415,9 +340,7 @@ export class BenchLog {
         claimant,
         observedAt,
         place: target.place,
-        type: 'claim.corroborated',
-        schema: CURRENT_SCHEMA['claim.corroborated'],
-        data: { ...statement, degree, target: { claimId: target.id } },
+        make: (e) => claimCorroborated(e, { ...statement, degree, target: { claimId: target.id } }),
       };
     }
     const own =
@@ -430,9 +353,7 @@ export class BenchLog {
         claimant,
         observedAt,
         place: target.place,
-        type: 'claim.retracted',
-        schema: CURRENT_SCHEMA['claim.retracted'],
-        data: { ...statement, target: { claimId: target.id } },
+        make: (e) => claimRetracted(e, { ...statement, target: { claimId: target.id } }),
       };
     }
     return this.assertion(province, claimant, observedAt, statement);
@@ -471,10 +392,10 @@ export class BenchLog {
       claimant,
       observedAt,
       place,
-      type: 'claim.asserted',
-      // Schema 1, as written before `precision` existed; readers upcast it.
-      schema: v1 ? 1 : CURRENT_SCHEMA['claim.asserted'],
-      data: v1 ? { ...statement, kind, actor } : { ...statement, kind, actor, precision },
+      // Schema 1, as written before `precision` existed, was always read as exact.
+      make: (e) =>
+        claimAsserted(e, { ...statement, kind, actor, precision: v1 ? 'exact' : precision }),
+      v1,
     };
   }
 
@@ -610,3 +531,6 @@ export class BenchLog {
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
   }
 }
+
+/** The schema of the event's type just before events named their submitter. */
+const olderSchema = (event: ClaimEvent): number => SUBMITTED_BY_SINCE[event.type] - 1;

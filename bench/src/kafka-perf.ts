@@ -1,7 +1,7 @@
 /**
- * Kafka's own consumer benchmark (org.apache.kafka.tools.ConsumerPerformance, the class behind
- * kafka-consumer-perf-test.sh), run with the broker's jars through scripts/kafka/kafka.sh, as the
- * yardstick for the replay: how fast can a plain Java consumer read the same topic?
+ * Kafka's own benchmarks, run with the broker's jars through scripts/kafka/kafka.sh, as the
+ * yardsticks: how fast can a plain Java consumer read the same topic (for the replay), and a plain
+ * Java transactional producer write to the same broker (for ingest)?
  */
 import { projectRoot } from '@sitrep/platform';
 import { spawn } from 'node:child_process';
@@ -107,4 +107,87 @@ function run(
     child.on('error', reject);
     child.on('close', (code) => resolve({ stdout, stderr, code }));
   });
+}
+
+export interface ProducerPerfResult {
+  readonly recordsPerSecond: number;
+  readonly records: number;
+  readonly recordSize: number;
+  readonly latencyMs: {
+    readonly mean: number;
+    readonly p50: number;
+    readonly p99: number;
+    readonly max: number;
+  };
+  /** The tool's summary line, as printed. */
+  readonly raw: string;
+  readonly command: string;
+}
+
+/**
+ * Kafka's own producer benchmark (org.apache.kafka.tools.ProducerPerformance, the class behind
+ * kafka-producer-perf-test.sh) with the broker's jars: `records` records of `recordSize` bytes as
+ * fast as it can, acks=all, idempotent, in transactions of `transactionMs` each.
+ */
+export async function producerPerformance(options: {
+  readonly bootstrap: string;
+  readonly topic: string;
+  readonly records: number;
+  readonly recordSize: number;
+  readonly transactionMs: number;
+  readonly transactionalId: string;
+}): Promise<ProducerPerfResult> {
+  const args = [
+    join(projectRoot(), 'scripts', 'kafka', 'kafka.sh'),
+    'cli',
+    'org.apache.kafka.tools.ProducerPerformance',
+    '--topic',
+    options.topic,
+    '--num-records',
+    String(options.records),
+    '--record-size',
+    String(options.recordSize),
+    '--throughput',
+    '-1',
+    '--transaction-duration-ms',
+    String(options.transactionMs),
+    '--transactional-id',
+    options.transactionalId,
+    '--producer-props',
+    `bootstrap.servers=${options.bootstrap}`,
+    'acks=all',
+    'enable.idempotence=true',
+  ];
+  const { stdout, stderr, code } = await run('bash', args);
+  if (code !== 0)
+    throw new Error(`ProducerPerformance exited with ${code}: ${stderr.trim() || stdout.trim()}`);
+  return {
+    ...parseProducerPerf(stdout),
+    recordSize: options.recordSize,
+    command: `bash ${args.join(' ')}`,
+  };
+}
+
+/**
+ * The tool's last line: `N records sent, R records/sec (M MB/sec), A ms avg latency, X ms max
+ * latency, P ms 50th, P ms 95th, P ms 99th, P ms 99.9th.`
+ */
+export function parseProducerPerf(
+  stdout: string,
+): Omit<ProducerPerfResult, 'command' | 'recordSize'> {
+  const line = stdout
+    .split(/\r?\n/)
+    .reverse()
+    .find((l) => l.includes('records sent') && l.includes('50th'));
+  const figures = line?.match(
+    /^(\d+) records sent, ([\d.]+) records\/sec .*?, ([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, \d+ ms 95th, (\d+) ms 99th/,
+  );
+  if (!line || !figures) throw new Error(`cannot read ProducerPerformance's output:\n${stdout}`);
+  const [, records, perSecond, mean, max, p50, p99] = figures.map(Number);
+  return {
+    records: records!,
+    recordsPerSecond: perSecond!,
+    latencyMs: { mean: mean!, p50: p50!, p99: p99!, max: max! },
+    raw: line.trim(),
+  };
 }
