@@ -5,6 +5,7 @@
  */
 import 'reflect-metadata';
 import { runIngestBench } from './ingest/ingest.bench';
+import { runProjectionBench } from './projection/projection.bench';
 import { runReplayBench } from './replay/replay.bench';
 
 interface Benchmark {
@@ -17,6 +18,10 @@ const BENCHMARKS: Record<string, Benchmark> = {
   replay: {
     help: 'generate a claim log, replay it, compare with ConsumerPerformance: [--events 1000000] [--partitions 6] [--keep]',
     run: runReplayBench,
+  },
+  projection: {
+    help: 'generate a claim log, time the live projector catching up on it, tenth by tenth: [--events 1000000] [--partitions 6] [--profile DIR]',
+    run: runProjectionBench,
   },
   ingest: {
     help: 'HTTP clients post distinct reports to the API; compare with ProducerPerformance: [--connections 128] [--seconds 15] [--claims 1,20] [--apis 1]',

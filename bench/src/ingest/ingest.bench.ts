@@ -31,10 +31,11 @@ import { benchStack, cleanUp } from '../support/bench-stack';
 import { log } from '../support/output';
 import { summariseProfile } from '../support/profile-summary';
 import { LoadResult, runLoad } from './load';
-import { checkProjected, waitForProjection } from './projection-check';
+import { checkProjected } from './projection-check';
 import { meanRecordSize } from './record-size';
 import { ReportBodies } from './report-bodies';
-import { Service } from './service';
+import { waitForProjection } from '../support/projection-wait';
+import { Service } from '../support/service';
 import { printIngestSummary } from './summary';
 
 const USAGE =
@@ -195,7 +196,12 @@ async function benchIngest(options: IngestBenchOptions): Promise<void> {
     // 4. Every accepted report in the read model.
     for (const api of apis) await api.stop();
     if (!options.projectorDuring) services.push(await Service.start('projector', env));
-    const projectSeconds = await waitForProjection(pool, admin, stack.topics.claims, 600_000);
+    const { appliedSeconds: projectSeconds } = await waitForProjection(
+      pool,
+      admin,
+      stack.topics.claims,
+      { timeoutMs: 600_000, label: 'projecting' },
+    );
     const check = await checkProjected(pool, accepted);
 
     // 5. Summary.

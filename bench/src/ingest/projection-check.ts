@@ -1,49 +1,6 @@
-/** After the load: wait for the projector to apply the whole claim topic, then check the result. */
-import { liveReadModel, progressPrinter } from '@sitrep/platform';
-import { Admin } from 'kafkajs';
+/** After the load: is every accepted report in the read model? */
+import { liveReadModel } from '@sitrep/platform';
 import { Pool } from 'pg';
-
-/** Wait until the live read model's checkpoints reach the topic's high watermarks. */
-export async function waitForProjection(
-  pool: Pool,
-  admin: Admin,
-  topic: string,
-  timeoutMs: number,
-): Promise<number> {
-  const started = Date.now();
-  const progress = progressPrinter('projecting');
-  let first: number | undefined;
-  for (;;) {
-    const high = await admin.fetchTopicOffsets(topic);
-    const { schema } = await liveReadModel(pool);
-    const { rows } = await pool.query<{ partition: number; next_offset: string }>(
-      `SELECT partition, next_offset FROM ${schema}.checkpoints WHERE topic = $1`,
-      [topic],
-    );
-    const done = new Map(rows.map((r) => [r.partition, Number(r.next_offset)]));
-    const total = high.reduce((sum, p) => sum + Number(p.high), 0);
-    const applied = high.reduce(
-      (sum, p) => sum + Math.min(Number(p.high), done.get(p.partition) ?? 0),
-      0,
-    );
-    first ??= applied;
-    const seconds = (Date.now() - started) / 1000;
-    progress({
-      processed: applied,
-      total,
-      eventsPerSecond: seconds > 0 ? (applied - first) / seconds : 0,
-    });
-    if (applied >= total) {
-      if (process.stderr.isTTY) process.stderr.write('\n');
-      return seconds;
-    }
-    if (Date.now() - started > timeoutMs)
-      throw new Error(
-        `the projector did not catch up within ${timeoutMs / 1000} s (${applied} of ${total} log positions); is it running?`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
 
 export interface ProjectionCheck {
   /** Accepted reports (answered 201 or 200) and the claims they hold. */

@@ -10,7 +10,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { JsonLogger, loadConfig } from '@sitrep/platform';
 import { createApiApp } from '../../../apps/api/src/app.factory';
 import { startProjector } from '../../../apps/projector/src/projector.factory';
-import { startCpuProfile } from '../support/cpu-profile';
+import { startCpuProfile } from './cpu-profile';
 
 export type ServiceRequest =
   | { readonly type: 'cpu' }
