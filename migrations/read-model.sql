@@ -130,12 +130,16 @@ ALTER TABLE :schema.position_timeline ADD PRIMARY KEY (district, claimant, axis,
 -- @end-deferrable-indexes
 
 -- Districts whose observed timeline a batch changed from an instant on, to be rewritten from
--- there (coalesced: many batches' late events, one rewrite; see observed-settler.ts).
+-- there (coalesced: many batches' late events, one rewrite; see observed-settler.ts). Marks are
+-- appended, never updated, so that a batch never waits for a rewrite in progress; the settler
+-- deletes the marks it has taken, by id.
 CREATE TABLE :schema.observed_pending (
-  district  text PRIMARY KEY,
+  id        bigserial PRIMARY KEY,
+  district  text NOT NULL,
   from_at   timestamptz NOT NULL,
   marked_at timestamptz NOT NULL DEFAULT now()
 );
+CREATE INDEX ON :schema.observed_pending (district);
 
 -- Every actor that claims something or is named by a claim.
 CREATE TABLE :schema.actors (

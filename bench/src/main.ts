@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import { runIngestBench } from './ingest/ingest.bench';
 import { runProjectionBench } from './projection/projection.bench';
+import { runReadsBench } from './reads/reads.bench';
 import { runReplayBench } from './replay/replay.bench';
 
 interface Benchmark {
@@ -18,6 +19,10 @@ const BENCHMARKS: Record<string, Benchmark> = {
   replay: {
     help: 'generate a claim log, replay it, compare with ConsumerPerformance: [--events 1000000] [--partitions 6] [--keep]',
     run: runReplayBench,
+  },
+  reads: {
+    help: 'post claims through the API, time every read against the current read, at each size: [--sizes 10000,100000] [--samples 40] [--history 10000]',
+    run: runReadsBench,
   },
   projection: {
     help: 'generate a claim log, time the live projector catching up on it, tenth by tenth: [--events 1000000] [--partitions 6] [--profile DIR]',

@@ -6,8 +6,13 @@ import { Pool } from 'pg';
 
 /** How often the settler looks for pending observed rewrites. */
 const TICK_MS = 200;
-/** While batches keep coming (catching up), rewrite at most this often. */
+/**
+ * While batches keep coming (catching up), rewrite at most this often, and leave at least three
+ * times as long as the last round took between rounds: rewrites take at most a quarter of the
+ * time, and the longer a backlog the more late events each rewrite of a district coalesces.
+ */
 const BUSY_EVERY_MS = 5000;
+const BUSY_SHARE = 3;
 
 /**
  * Rewrites the observed timelines batches left pending (observed-settler.ts): at once when the
@@ -20,7 +25,7 @@ export class ObservedSettlerService implements OnApplicationBootstrap, OnApplica
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private lastBatch = 0;
-  private lastRound = 0;
+  private nextBusyRound = 0;
 
   constructor(
     @Inject(PG_POOL) pool: Pool,
@@ -44,10 +49,12 @@ export class ObservedSettlerService implements OnApplicationBootstrap, OnApplica
       if (this.running) return;
       const now = Date.now();
       const idle = now - this.lastBatch >= TICK_MS;
-      if (!idle && now - this.lastRound < BUSY_EVERY_MS) return;
-      this.lastRound = now;
+      if (!idle && now < this.nextBusyRound) return;
       this.running = (idle ? this.settler.settleAll() : this.settler.settle(200))
-        .then(() => undefined)
+        .then(() => {
+          const took = Date.now() - now;
+          this.nextBusyRound = Date.now() + Math.max(BUSY_EVERY_MS - took, BUSY_SHARE * took);
+        })
         .catch((error: Error) =>
           this.logger.write('warn', 'could not rewrite pending observed timelines', {
             error: error.message,

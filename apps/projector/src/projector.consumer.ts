@@ -18,6 +18,7 @@ import { Batch, Consumer, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { ClaimProjector } from './claim-projector';
 import { ObservedSettlerService } from './observed-settler.service';
+import { StatisticsService } from './statistics.service';
 import { ProjectorMetrics } from './projector-metrics';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -48,6 +49,7 @@ export class ProjectorConsumer implements OnApplicationBootstrap, OnApplicationS
     private readonly projector: ClaimProjector,
     private readonly metrics: ProjectorMetrics,
     private readonly settler: ObservedSettlerService,
+    private readonly statistics: StatisticsService,
   ) {}
 
   /**
@@ -133,6 +135,7 @@ export class ProjectorConsumer implements OnApplicationBootstrap, OnApplicationS
         if (!result) return; // abandoned: stopping or rebalanced; the checkpoint says where to resume
         resolveOffset(batch.lastOffset());
         this.settler.batchApplied();
+        this.statistics.applied(result.applied);
         await heartbeat().catch(() => undefined);
         if (result.applied > 0 || result.deadLettered > 0) {
           this.logger.write('info', 'batch projected', {

@@ -6,6 +6,7 @@ import { MetricsServer } from './metrics.server';
 import { ObservedSettlerService } from './observed-settler.service';
 import { ProjectorConsumer } from './projector.consumer';
 import { ProjectorMetrics } from './projector-metrics';
+import { StatisticsService } from './statistics.service';
 
 @Module({})
 export class ProjectorModule {
@@ -19,6 +20,7 @@ export class ProjectorModule {
         ClaimProjector,
         DeadLetterPublisher,
         ObservedSettlerService,
+        StatisticsService,
         ProjectorConsumer,
       ],
     };

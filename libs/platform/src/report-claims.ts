@@ -8,6 +8,8 @@ export async function recordReportClaims(
   events: readonly LoggedEvent['event'][],
 ): Promise<void> {
   if (events.length === 0) return;
+  // In claim id order everywhere (the API and the projector write the same rows): no deadlocks.
+  events = [...events].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   // Typed arrays, one per column: no JSON of whole events to encode and parse.
   await client.query(
     `INSERT INTO report_claims (claim_id, report_id, idx, digest, recorded_at, claimant, kind, place, province)

@@ -14,4 +14,5 @@ export * from './pg/events.repository';
 export * from './pg/observed-pending.repository';
 export * from './pg/pg-projection-store';
 export * from './pg/projection-writer';
+export * from './pg/statistics.repository';
 export * from './pg/timelines.repository';

@@ -13,14 +13,19 @@ import { TimelinesRepository } from './pg/timelines.repository';
 import { ObservedRewrite } from './projection-effects';
 import { ProjectionEngine } from './projection-engine';
 
-/** Rewrite up to `limit` pending districts of a version, in the caller's transaction. */
+/**
+ * Rewrite up to `limit` pending districts of a version, in the caller's transaction. Another
+ * settler of the version at work makes it return 0 at once, or (`wait`) wait for it.
+ */
 export async function settleObserved(
   client: PoolClient,
   schema: string,
   gazetteer: Gazetteer,
   limit: number,
+  wait = false,
 ): Promise<number> {
   const pending = new ObservedPendingRepository(client, schema);
+  if (!(await pending.lockRewrites(wait))) return 0;
   const due = await pending.take(limit);
   if (due.length === 0) return 0;
   const engine = new ProjectionEngine(gazetteer);
@@ -29,7 +34,7 @@ export async function settleObserved(
   for (const { district, from } of due)
     rewrites.push({ district, from, ...(await engine.rewriteObserved(store, district, from)) });
   await new TimelinesRepository(client, schema).rewriteObserved(rewrites);
-  await pending.clear(due.map((d) => d.district));
+  await pending.clear(due);
   return due.length;
 }
 

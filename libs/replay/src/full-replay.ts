@@ -23,6 +23,7 @@ import {
   Letter,
   ProjectionEngine,
   settleObserved,
+  StatisticsRepository,
 } from '@sitrep/projection';
 import { BulkSink } from './bulk-sink';
 import { writeCurrentRows } from './current-rows';
@@ -201,6 +202,8 @@ export class FullReplay {
     mark = performance.now();
     await indexed;
     await this.versions.buildIndexes(onTimelines);
+    // Fresh planner statistics: a bulk-loaded table looks empty to the planner until analyzed.
+    await new StatisticsRepository(deps.pool, version.schema).analyze();
     timings.indexWait = performance.now() - mark;
     timings.indexes = performance.now() - indexStart;
 
@@ -279,7 +282,7 @@ export class FullReplay {
           const compareAt = new Map([...partitions].map((p) => [p, liveNext(p)]));
           // Both versions' observed timelines as every applied event has them.
           for (const schema of [current.schema, version.schema])
-            while ((await settleObserved(client, schema, deps.gazetteer, 1000)) > 0);
+            while ((await settleObserved(client, schema, deps.gazetteer, 1000, true)) > 0);
           const sums = async (schema: string): Promise<ModelChecksums> =>
             this.versions.checksums(client, schema, compareAt, { eventsOnly: ahead });
           const liveSums = await sums(current.schema);

@@ -10,7 +10,9 @@ export class ActorsRepository {
   async add(actors: readonly string[]): Promise<void> {
     if (actors.length === 0) return;
     await this.client.query(
-      `INSERT INTO ${this.schema}.actors (actor) SELECT DISTINCT unnest($1::text[]) ON CONFLICT DO NOTHING`,
+      // In one order everywhere: two batches adding the same new actors never deadlock.
+      `INSERT INTO ${this.schema}.actors (actor)
+       SELECT DISTINCT a FROM unnest($1::text[]) AS a ORDER BY a ON CONFLICT DO NOTHING`,
       [actors],
     );
   }

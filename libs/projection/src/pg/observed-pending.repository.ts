@@ -1,13 +1,17 @@
 /**
  * `observed_pending`: the districts whose observed timeline is to be rewritten from an instant on.
- * Batches mark them (the earliest instant wins); the settler takes them, rewrites, and clears.
+ * Batches append marks (never update one, so a batch never waits for a rewrite in progress); the
+ * settler takes every mark of a few districts, rewrites each district from its earliest instant,
+ * and deletes the marks it took, by id: a mark appended meanwhile stays for the next round.
  */
 import { PoolClient } from 'pg';
 
 export interface PendingRewrite {
   readonly district: string;
-  /** Milliseconds. */
+  /** Milliseconds: the earliest instant of the marks taken. */
   readonly from: number;
+  /** The marks taken, deleted once the district is rewritten. */
+  readonly marks: readonly string[];
 }
 
 export class ObservedPendingRepository {
@@ -20,36 +24,49 @@ export class ObservedPendingRepository {
     if (from.size === 0) return;
     await this.client.query(
       `INSERT INTO ${this.schema}.observed_pending (district, from_at)
-       SELECT * FROM unnest($1::text[], $2::timestamptz[])
-       ON CONFLICT (district) DO UPDATE SET from_at = LEAST(observed_pending.from_at, EXCLUDED.from_at)`,
+       SELECT * FROM unnest($1::text[], $2::timestamptz[])`,
       [[...from.keys()], [...from.values()].map((ms) => new Date(ms).toISOString())],
     );
   }
 
-  /** Up to `limit` pending districts, oldest first, locked (others' are skipped). */
+  /**
+   * Every committed mark of up to `limit` districts, those marked longest ago first. One settler
+   * at a time per version: the caller holds `lockRewrites`.
+   */
   async take(limit: number): Promise<PendingRewrite[]> {
-    const { rows } = await this.client.query<{ district: string; from_at: Date }>(
-      `SELECT district, from_at FROM ${this.schema}.observed_pending
-        ORDER BY marked_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    const { rows } = await this.client.query<{ district: string; from_at: Date; marks: string[] }>(
+      `SELECT district, min(from_at) AS from_at, array_agg(id)::text[] AS marks
+         FROM ${this.schema}.observed_pending
+        GROUP BY district ORDER BY min(marked_at), district LIMIT $1`,
       [limit],
     );
-    return rows.map((r) => ({ district: r.district, from: r.from_at.getTime() }));
+    return rows.map((r) => ({ district: r.district, from: r.from_at.getTime(), marks: r.marks }));
   }
 
-  async clear(districts: readonly string[]): Promise<void> {
-    if (districts.length === 0) return;
+  /**
+   * Whether this transaction may rewrite the version's observed timelines: one settler at a time
+   * (every projector instance runs one, and a replay settles before it switches). With `wait`,
+   * waits for the one that holds it; else false when another holds it now.
+   */
+  async lockRewrites(wait: boolean): Promise<boolean> {
+    const key = `sitrep.observed-settler.${this.schema}`;
+    if (wait) {
+      await this.client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+      return true;
+    }
+    const { rows } = await this.client.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked',
+      [key],
+    );
+    return rows[0]!.locked;
+  }
+
+  async clear(taken: readonly PendingRewrite[]): Promise<void> {
+    const ids = taken.flatMap((t) => t.marks);
+    if (ids.length === 0) return;
     await this.client.query(
-      `DELETE FROM ${this.schema}.observed_pending WHERE district = ANY($1::text[])`,
-      [districts],
+      `DELETE FROM ${this.schema}.observed_pending WHERE id = ANY($1::bigint[])`,
+      [ids],
     );
-  }
-
-  /** How many districts wait, and for how long the oldest has (milliseconds). */
-  async backlog(): Promise<{ districts: number; oldestMs: number }> {
-    const { rows } = await this.client.query<{ n: number; age: number | null }>(
-      `SELECT count(*)::int AS n, extract(epoch from now() - min(marked_at)) * 1000 AS age
-         FROM ${this.schema}.observed_pending`,
-    );
-    return { districts: rows[0]!.n, oldestMs: Number(rows[0]!.age ?? 0) };
   }
 }
