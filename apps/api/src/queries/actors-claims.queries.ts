@@ -5,7 +5,6 @@ import {
   kindOf,
   LoggedEvent,
   PlaceResolver,
-  PositionCore,
   positionFromRecord,
   retractedClaimIds,
   targetClaimId,
@@ -15,7 +14,7 @@ import { CLOCK, Clock, GAZETTEER, TOPICS, Topics } from '@sitrep/platform';
 import { notFound } from '../http/problem';
 import { ClaimsReader } from './claims.reader';
 import { ReadAt } from './district-documents';
-import { ReadModelReader } from './read-model.reader';
+import { ClaimantPosition, ReadModelReader } from './read-model.reader';
 import { TimelineReader } from './timeline.reader';
 
 export class GetActorQuery {
@@ -51,18 +50,18 @@ export class GetActorHandler implements IQueryHandler<GetActorQuery> {
     if (!(await this.claims.actorKnown(actor)))
       throw notFound(`any claim by or about actor ${actor}`);
     const asOf = at.asOf;
-    let held: { district: string; position: PositionCore }[];
-    if (asOf === undefined) held = await this.current.positionsOf(actor);
-    else {
-      const records = await this.timelines.positionsOfClaimantAt(actor, { asOf, axis: at.axis });
-      held = records.map(({ district, record }) => ({
-        district,
-        position: positionFromRecord(record, {
-          pcode: district,
-          province: this.gazetteer.place(district)!.province,
-        }),
-      }));
-    }
+    const held: readonly ClaimantPosition[] =
+      asOf === undefined
+        ? await this.current.positionsOf(actor)
+        : (await this.timelines.positionsOfClaimantAt(actor, { asOf, axis: at.axis })).map(
+            ({ district, record }) => ({
+              district,
+              ...positionFromRecord(record, {
+                pcode: district,
+                province: this.gazetteer.place(district)!.province,
+              }),
+            }),
+          );
     const controlled =
       asOf === undefined
         ? await this.current.statuses({ controller: actor }, undefined, 1000)
@@ -72,9 +71,9 @@ export class GetActorHandler implements IQueryHandler<GetActorQuery> {
           });
     return {
       actor,
-      positions: held.map(({ district, position: p }) => ({
-        district,
-        name: this.gazetteer.place(district)!.name,
+      positions: held.map((p) => ({
+        district: p.district,
+        name: this.gazetteer.place(p.district)!.name,
         kind: p.kind,
         actor: p.actor,
         observedAt: p.observedAt,

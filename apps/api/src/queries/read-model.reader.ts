@@ -16,6 +16,12 @@ export interface StatusRow {
   readonly verification: DistrictStatus['verification'];
 }
 
+/** A claimant's position on one district, as the actor view shows it. */
+export type ClaimantPosition = Pick<
+  PositionCore,
+  'kind' | 'actor' | 'observedAt' | 'claimIds' | 'disputedBy' | 'corroboratedBy'
+> & { readonly district: string };
+
 export interface StatusFilter {
   readonly province?: string;
   readonly status?: string;
@@ -93,18 +99,33 @@ export class ReadModelReader {
     );
   }
 
-  /** What `claimant` claims now: its positions, district by district. */
-  async positionsOf(claimant: string): Promise<{ district: string; position: PositionCore }[]> {
+  /**
+   * What `claimant` claims now, district by district: read from its rows in `positions`
+   * (indexed by claimant), not from the districts' whole documents.
+   */
+  async positionsOf(claimant: string): Promise<ClaimantPosition[]> {
     const schema = await this.schema();
-    const { rows } = await this.pool.query<{ district: string; positions: PositionCore[] }>(
-      `SELECT s.pcode AS district, s.positions FROM ${schema}.positions p
-         JOIN ${schema}.district_status s ON s.pcode = p.district
-        WHERE p.claimant = $1 ORDER BY p.district`,
+    const { rows } = await this.pool.query<{
+      district: string;
+      kind: ClaimantPosition['kind'];
+      actor: string | null;
+      observed_at: Date;
+      claim_ids: string[];
+      disputed_by: string[];
+      corroborated_by: ClaimantPosition['corroboratedBy'];
+    }>(
+      `SELECT district, kind, actor, observed_at, claim_ids, disputed_by, corroborated_by
+         FROM ${schema}.positions WHERE claimant = $1 ORDER BY district`,
       [claimant],
     );
     return rows.map((r) => ({
       district: r.district,
-      position: r.positions.find((p) => p.claimant === claimant)!,
+      kind: r.kind,
+      actor: r.actor,
+      observedAt: r.observed_at.toISOString(),
+      claimIds: r.claim_ids,
+      disputedBy: r.disputed_by,
+      corroboratedBy: r.corroborated_by,
     }));
   }
 }
