@@ -96,6 +96,10 @@ export class ReportClaimsRepository {
   /** Remember the claims of accepted reports (idempotent: the projector records them too). */
   async record(client: PoolClient | Pool, claims: readonly StoredClaim[]): Promise<void> {
     if (claims.length === 0) return;
+    // In claim id order, as the projector writes them (recordReportClaims): no deadlocks.
+    const ordered = [...claims].sort((a, b) =>
+      a.claimId < b.claimId ? -1 : a.claimId > b.claimId ? 1 : 0,
+    );
     // One JSON document: cheaper to send and parse than arrays of every column.
     await client.query(
       `INSERT INTO report_claims (claim_id, report_id, idx, digest, recorded_at, claimant, kind, place, province)
@@ -106,7 +110,7 @@ export class ReportClaimsRepository {
        ON CONFLICT (claim_id) DO NOTHING`,
       [
         JSON.stringify(
-          claims.map((c) => ({
+          ordered.map((c) => ({
             claim_id: c.claimId,
             report_id: c.reportId,
             idx: c.index,
