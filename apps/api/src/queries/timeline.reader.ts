@@ -138,14 +138,17 @@ export class TimelineReader {
       type: string | null;
       claimant: string | null;
     }>(
+      // The page first, then its causes by id: joined before the limit, the planner may hash
+      // the whole events table (it cannot tell how few timeline rows the limit keeps).
       `SELECT t.valid_from, t.status, t.controller, t.verification, t.caused_by,
               e.report_id, e.type, e.claimant
-         FROM ${schema}.status_timeline t
+         FROM (SELECT * FROM ${schema}.status_timeline
+                WHERE district = $1 AND axis = $2
+                  AND ($3::timestamptz IS NULL OR valid_from ${newest ? '<' : '>'} $3)
+                  AND ($4::timestamptz IS NULL OR valid_from <= $4)
+                ORDER BY valid_from ${newest ? 'DESC' : 'ASC'} LIMIT $5) t
          LEFT JOIN ${schema}.events e ON e.claim_id = t.caused_by
-        WHERE t.district = $1 AND t.axis = $2
-          AND ($3::timestamptz IS NULL OR t.valid_from ${newest ? '<' : '>'} $3)
-          AND ($4::timestamptz IS NULL OR t.valid_from <= $4)
-        ORDER BY t.valid_from ${newest ? 'DESC' : 'ASC'} LIMIT $5`,
+        ORDER BY t.valid_from ${newest ? 'DESC' : 'ASC'}`,
       [pcode, AXIS[axis], after ?? null, until ?? null, limit],
     );
     return rows.map((r) => ({
