@@ -4,11 +4,11 @@ import { notFound } from './problem';
 
 export const districtPcode = z
   .string()
-  .regex(/^AF\d{4}$/i)
+  .regex(/^[Aa][Ff]\d{4}$/)
   .meta({ description: 'a district p-code (case-insensitive)', example: 'AF0802' });
 export const provincePcode = z
   .string()
-  .regex(/^AF\d{2}$/i)
+  .regex(/^[Aa][Ff]\d{2}$/)
   .meta({ description: 'a province p-code (case-insensitive)', example: 'AF08' });
 export const uuidParam = (what: string, example: string) =>
   z.uuid().meta({ description: `the ${what}'s id`, example });

@@ -66,8 +66,7 @@ function documentedHandlers(app: INestApplication): Map<string, Documented> {
 /** The parameters of a strict zod object (path or query), as the code validates them. */
 function parameters(schemas: SchemaConverter, shape: z.ZodObject | undefined, where: 'path' | 'query') {
   return Object.entries(shape?.shape ?? {}).map(([name, schema]) => {
-    const json = schemas.convert(schema as z.ZodType, 'input');
-    const { description, example } = json as { description?: string; example?: unknown };
+    const { description, example, ...json } = schemas.convert(schema as z.ZodType, 'input');
     return {
       name,
       in: where,
