@@ -32,14 +32,13 @@ const ALL_DOCS: OperationDoc[] = [
 ];
 
 const operations = (): { id: string; method: string; path: string; op: Json }[] =>
-  Object.entries(document.paths as Record<string, Record<string, Json>>).flatMap(
-    ([path, item]) =>
-      Object.entries(item).map(([method, op]) => ({
-        id: `${method.toUpperCase()} ${path}`,
-        method,
-        path,
-        op,
-      })),
+  Object.entries(document.paths as Record<string, Record<string, Json>>).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({
+      id: `${method.toUpperCase()} ${path}`,
+      method,
+      path,
+      op,
+    })),
   );
 
 /** The issues of `body` against `schema` ([] when it matches), to show what drifted. */
@@ -119,7 +118,9 @@ describe('the document served at /docs/openapi.json', () => {
     expect(document.paths['/v1/keys'].post.requestBody.content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/KeyRequest',
     });
-    expect(document.components.schemas.ReplayRequest.properties.province.pattern).toBe('^AF\\d{2}$');
+    expect(document.components.schemas.ReplayRequest.properties.province.pattern).toBe(
+      '^AF\\d{2}$',
+    );
   });
 
   it('then every operation documents a success and the problems that apply (401/403 with a key, 413/415 with a body, 429 always)', () => {
@@ -148,10 +149,12 @@ describe('the document served at /docs/openapi.json', () => {
       if (!response.$ref) continue; // the readiness check's own 503
       const name = String(response.$ref).replace('#/components/responses/', '');
       expect(name).toBe(PROBLEM_RESPONSES[Number(status)]?.name);
-      expect(document.components.responses[name].content['application/problem+json']).toMatchObject({
-        schema: { $ref: '#/components/schemas/Problem' },
-        example: { status: Number(status) },
-      });
+      expect(document.components.responses[name].content['application/problem+json']).toMatchObject(
+        {
+          schema: { $ref: '#/components/schemas/Problem' },
+          example: { status: Number(status) },
+        },
+      );
     }
   });
 });
@@ -163,8 +166,16 @@ describe('real answers and the examples match the schemas the document is writte
     const rukha = await get('/v1/districts/AF0802');
     expectAnswer(rukha, 200, readDocs.district.responses[200].schema);
     expect(rukha.body.positions[0].provenance.length).toBeGreaterThan(0);
-    expectAnswer(await get('/v1/districts/AF0802/history'), 200, readDocs.history.responses[200].schema);
-    expectAnswer(await stack.get('/v1/districts?province=AF08'), 200, readDocs.districts.responses[200].schema);
+    expectAnswer(
+      await get('/v1/districts/AF0802/history'),
+      200,
+      readDocs.history.responses[200].schema,
+    );
+    expectAnswer(
+      await stack.get('/v1/districts?province=AF08'),
+      200,
+      readDocs.districts.responses[200].schema,
+    );
     expectAnswer(await get('/v1/provinces/AF08'), 200, readDocs.province.responses[200].schema);
     expectAnswer(await get('/v1/actors/taliban'), 200, readDocs.actor.responses[200].schema);
     expectAnswer(await stack.get('/v1/actors/nrf'), 200, readDocs.actor.responses[200].schema);
@@ -182,7 +193,11 @@ describe('real answers and the examples match the schemas the document is writte
       200,
       auditDocs.explain.responses[200].schema,
     );
-    expectAnswer(await stack.get('/v1/audit/events?limit=3'), 200, auditDocs.events.responses[200].schema);
+    expectAnswer(
+      await stack.get('/v1/audit/events?limit=3'),
+      200,
+      auditDocs.events.responses[200].schema,
+    );
     const created = await stack.post('/v1/keys', { name: 'panjshir desk', scopes: ['read'] });
     expectAnswer(created, 201, keysDocs.create.responses[201].schema);
     expectAnswer(await stack.get('/v1/keys'), 200, keysDocs.list.responses[200].schema);

@@ -23,7 +23,9 @@ async function main(file: string | undefined): Promise<void> {
   const operations = Object.values(document.paths).flatMap((item) => Object.keys(item)).length;
   console.log(`wrote ${file}: ${operations} operations`);
   if (faults.length > 0) {
-    throw new Error(`the document is incomplete:\n  ${faults.join('\n  ')}\nsee apps/api/src/http/openapi/api-doc.decorator.ts`);
+    throw new Error(
+      `the document is incomplete:\n  ${faults.join('\n  ')}\nsee apps/api/src/http/openapi/api-doc.decorator.ts`,
+    );
   }
 }
 

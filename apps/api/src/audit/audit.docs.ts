@@ -16,7 +16,9 @@ import { named } from '../http/openapi/schema-registry';
 import { eventsQuery, explainParams, explainQuery } from './audit.requests';
 
 const NDJSON = 'application/x-ndjson';
-const rule = z.looseObject({}).meta({ description: 'the rule of DESIGN.md that decided, in words' });
+const rule = z
+  .looseObject({})
+  .meta({ description: 'the rule of DESIGN.md that decided, in words' });
 
 export const explanationAnswer = named(
   'DistrictExplanation',
@@ -30,8 +32,12 @@ export const explanationAnswer = named(
     decidedBy: z.strictObject({ status: rule, controller: rule, verification: rule }),
     positions: z
       .array(z.looseObject({ claimant: z.string() }))
-      .meta({ description: "each claimant's position, its run of claims and the evidence that counts" }),
-    retractions: z.array(z.looseObject({})).meta({ description: 'retractions that withdraw claims' }),
+      .meta({
+        description: "each claimant's position, its run of claims and the evidence that counts",
+      }),
+    retractions: z
+      .array(z.looseObject({}))
+      .meta({ description: 'retractions that withdraw claims' }),
     notCounted: z
       .array(z.looseObject({}))
       .meta({ description: 'claims bearing on the district that do not count, and why' }),

@@ -7,7 +7,10 @@ export const keyRequestSchema = z.strictObject({
     .string()
     .min(1)
     .max(100)
-    .meta({ description: 'who holds the key: a desk, an analyst, an import', example: 'kabul desk' }),
+    .meta({
+      description: 'who holds the key: a desk, an analyst, an import',
+      example: 'kabul desk',
+    }),
   scopes: z
     .array(z.enum(SCOPES))
     .min(1)

@@ -20,7 +20,9 @@ export const createdKeyAnswer = named(
   'CreatedApiKey',
   z.strictObject({
     ...keyFields,
-    key: z.string().meta({ description: 'the key itself: shown in this answer only, store it now' }),
+    key: z
+      .string()
+      .meta({ description: 'the key itself: shown in this answer only, store it now' }),
   }),
 );
 export const keyListAnswer = named('ApiKeyList', z.strictObject({ items: z.array(keyAnswer) }));

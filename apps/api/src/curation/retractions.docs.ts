@@ -53,7 +53,7 @@ export const retractClaimDoc: OperationDoc = {
   operationId: 'retractClaim',
   summary: 'Withdraw a claim (curator)',
   description:
-    "A curator withdraws any claim, with a reason: a new `claim.curator-retracted` event, never an edit. The claim no longer counts in any status; its history and the audit trail keep it. The same retraction again is answered `200`; another reason for a claim a curator already retracted is a `409`.",
+    'A curator withdraws any claim, with a reason: a new `claim.curator-retracted` event, never an edit. The claim no longer counts in any status; its history and the audit trail keep it. The same retraction again is answered `200`; another reason for a claim a curator already retracted is a `409`.',
   params: retractionParams,
   body: {
     description: 'The reason',

@@ -70,9 +70,5 @@ export const pageQuery = {
     .max(MAX_PAGE, `limit is at most ${MAX_PAGE}`)
     .default(50)
     .meta({ description: `items per page, 1 to ${MAX_PAGE}` }),
-  cursor: z
-    .string()
-    .max(200)
-    .optional()
-    .meta({ description: 'nextCursor of the previous page' }),
+  cursor: z.string().max(200).optional().meta({ description: 'nextCursor of the previous page' }),
 };

@@ -217,6 +217,8 @@ export const placeResolutionAnswer = named(
       }),
       z.strictObject({ kind: z.enum(['ambiguous', 'unknown']) }),
     ]),
-    candidates: z.array(candidate).meta({ description: 'the best matches, best first (at most 10)' }),
+    candidates: z
+      .array(candidate)
+      .meta({ description: 'the best matches, best first (at most 10)' }),
   }),
 );

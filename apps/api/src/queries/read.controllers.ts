@@ -14,7 +14,14 @@ import {
   ListDistrictsQuery,
 } from './districts.queries';
 import { readDocs } from './read.docs';
-import { actorParams, claimParams, historyQuery, listQuery, readAt, resolveQuery } from './read.requests';
+import {
+  actorParams,
+  claimParams,
+  historyQuery,
+  listQuery,
+  readAt,
+  resolveQuery,
+} from './read.requests';
 
 const district = (code: string) => pathOr404(districtPcode, code, 'district').toUpperCase();
 const decodeCursor = (cursor: string | undefined) => {
@@ -49,10 +56,7 @@ export class ReadController {
   @ApiDoc(readDocs.district)
   district(@Param('pcode') code: string, @Query() query: unknown) {
     return this.queries.execute(
-      new GetDistrictQuery(
-        district(code),
-        parseOrThrow(readAt, query, 'query'),
-      ),
+      new GetDistrictQuery(district(code), parseOrThrow(readAt, query, 'query')),
     );
   }
 

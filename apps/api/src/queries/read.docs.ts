@@ -65,7 +65,11 @@ export const readDocs = {
       'Districts in p-code order, with their status, controller and verification; filtered by province, status or controller.',
     query: listQuery,
     responses: {
-      200: { description: 'A page of districts', schema: districtListAnswer, example: districtListExample },
+      200: {
+        description: 'A page of districts',
+        schema: districtListAnswer,
+        example: districtListExample,
+      },
     },
   },
   province: {
@@ -75,7 +79,9 @@ export const readDocs = {
       'How many districts of the province are claimed, contested or unclaimed, and by whom; with every district.',
     params: provinceParams,
     query: readAt,
-    responses: { 200: { description: 'The province', schema: provinceAnswer, example: provinceExample } },
+    responses: {
+      200: { description: 'The province', schema: provinceAnswer, example: provinceExample },
+    },
     problems: [404],
   },
   actor: {

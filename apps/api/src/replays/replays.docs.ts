@@ -63,7 +63,8 @@ export const replaysDocs = {
   find: {
     operationId: 'getReplay',
     summary: 'The progress of a replay',
-    description: 'Its state, the events processed so far, and when done, the checksums it compared.',
+    description:
+      'Its state, the events processed so far, and when done, the checksums it compared.',
     params: replayParams,
     responses: {
       200: {

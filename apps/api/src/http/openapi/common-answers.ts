@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import { named } from './schema-registry';
 
-export const isoInstant = z.string().meta({ format: 'date-time', example: '2021-09-05T18:00:00.000Z' });
+export const isoInstant = z
+  .string()
+  .meta({ format: 'date-time', example: '2021-09-05T18:00:00.000Z' });
 export const axis = z.enum(['recorded', 'observed']);
 export const districtStatus = z.enum(['claimed', 'contested', 'unclaimed']);
 export const verification = z.enum(['corroborated', 'partial', 'none']);

@@ -53,7 +53,8 @@ function documentedHandlers(app: INestApplication): Map<string, Documented> {
         if (typeof handler !== 'function') continue;
         const doc = Reflect.getMetadata(OPERATION_DOC, handler) as OperationDoc | undefined;
         if (!doc) continue;
-        if (found.has(doc.operationId)) throw new Error(`operationId ${doc.operationId} is used twice`);
+        if (found.has(doc.operationId))
+          throw new Error(`operationId ${doc.operationId} is used twice`);
         const scope = (Reflect.getMetadata(SCOPE_KEY, handler) ??
           Reflect.getMetadata(SCOPE_KEY, metatype)) as Scope | undefined;
         found.set(doc.operationId, { doc, scope });
@@ -64,7 +65,11 @@ function documentedHandlers(app: INestApplication): Map<string, Documented> {
 }
 
 /** The parameters of a strict zod object (path or query), as the code validates them. */
-function parameters(schemas: SchemaConverter, shape: z.ZodObject | undefined, where: 'path' | 'query') {
+function parameters(
+  schemas: SchemaConverter,
+  shape: z.ZodObject | undefined,
+  where: 'path' | 'query',
+) {
   return Object.entries(shape?.shape ?? {}).map(([name, schema]) => {
     const { description, example, ...json } = schemas.convert(schema as z.ZodType, 'input');
     return {
@@ -78,13 +83,19 @@ function parameters(schemas: SchemaConverter, shape: z.ZodObject | undefined, wh
   });
 }
 
-function media(schemas: SchemaConverter, schema: z.ZodType, example: unknown, io: 'input' | 'output') {
+function media(
+  schemas: SchemaConverter,
+  schema: z.ZodType,
+  example: unknown,
+  io: 'input' | 'output',
+) {
   return { schema: schemas.convert(schema, io), ...(example !== undefined && { example }) };
 }
 
 function success(schemas: SchemaConverter, r: ResponseDoc) {
   const content: Record<string, unknown> = {};
-  if (r.schema) content[r.mediaType ?? 'application/json'] = media(schemas, r.schema, r.example, 'output');
+  if (r.schema)
+    content[r.mediaType ?? 'application/json'] = media(schemas, r.schema, r.example, 'output');
   for (const [type, alternative] of Object.entries(r.alternatives ?? {}))
     content[type] = media(schemas, alternative.schema, alternative.example, 'output');
   const headers = Object.entries(r.headers ?? {}).map(([name, h]) => [
@@ -125,19 +136,30 @@ function operation(
     summary: doc.summary,
     description: `${doc.description}\n\n${access}`,
     tags: generated['tags'],
-    parameters: [...parameters(schemas, doc.params, 'path'), ...parameters(schemas, doc.query, 'query')],
+    parameters: [
+      ...parameters(schemas, doc.params, 'path'),
+      ...parameters(schemas, doc.query, 'query'),
+    ],
     ...(doc.body && {
       requestBody: {
         description: doc.body.description,
         required: doc.body.required ?? true,
         content: {
-          [doc.body.mediaType ?? 'application/json']: media(schemas, doc.body.schema, doc.body.example, 'input'),
+          [doc.body.mediaType ?? 'application/json']: media(
+            schemas,
+            doc.body.schema,
+            doc.body.example,
+            'input',
+          ),
         },
       },
     }),
     responses: Object.fromEntries([
       ...Object.entries(doc.responses).map(([status, r]) => [status, success(schemas, r)]),
-      ...problems.map((s) => [String(s), { $ref: `#/components/responses/${PROBLEM_RESPONSES[s]!.name}` }]),
+      ...problems.map((s) => [
+        String(s),
+        { $ref: `#/components/responses/${PROBLEM_RESPONSES[s]!.name}` },
+      ]),
     ]),
     security: scope ? [{ [SECURITY_SCHEME]: [] }] : [],
   };
@@ -186,7 +208,9 @@ export function buildOpenApiDocument(app: INestApplication): BuiltDocument {
       const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
       const declared = Object.keys(found.doc.params?.shape ?? {}).sort();
       if (inPath.join() !== declared.join())
-        faults.push(`${method.toUpperCase()} ${path}: params ${declared.join() || 'none'} in @ApiDoc`);
+        faults.push(
+          `${method.toUpperCase()} ${path}: params ${declared.join() || 'none'} in @ApiDoc`,
+        );
       out[method] = operation(schemas, op, found, used);
     }
     paths[path] = out;
@@ -214,7 +238,10 @@ export function buildOpenApiDocument(app: INestApplication): BuiltDocument {
               description: p.description,
               ...(p.headers && { headers: p.headers }),
               content: {
-                [PROBLEM_JSON]: { schema: { $ref: '#/components/schemas/Problem' }, example: p.example },
+                [PROBLEM_JSON]: {
+                  schema: { $ref: '#/components/schemas/Problem' },
+                  example: p.example,
+                },
               },
             },
           ];

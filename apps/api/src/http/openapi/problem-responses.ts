@@ -49,11 +49,15 @@ export const problemSchema = named(
       title: z.string().meta({ example: 'Not found' }),
       status: z.number().int().min(400).max(599),
       detail: z.string().meta({ description: 'what went wrong, and what to do next' }),
-      instance: z.string().meta({ description: 'the path of the request', example: '/v1/districts/AF0899' }),
+      instance: z
+        .string()
+        .meta({ description: 'the path of the request', example: '/v1/districts/AF0899' }),
       errors: z
         .union([z.array(fieldError), z.array(claimProblem)])
         .optional()
-        .meta({ description: '400: the fields at fault; 422: the claims that could not be resolved' }),
+        .meta({
+          description: '400: the fields at fault; 422: the claims that could not be resolved',
+        }),
       retryAfter: z
         .number()
         .int()
@@ -188,7 +192,8 @@ export const PROBLEM_RESPONSES: Readonly<Record<number, ProblemResponse>> = {
   },
   429: {
     name: 'TooManyRequests',
-    description: 'This key (or, without a key, this address) sent too many requests; wait Retry-After seconds.',
+    description:
+      'This key (or, without a key, this address) sent too many requests; wait Retry-After seconds.',
     example: problem(
       429,
       'Too many requests',
