@@ -30,11 +30,9 @@ export const explanationAnswer = named(
     controller: z.string().nullable(),
     verification,
     decidedBy: z.strictObject({ status: rule, controller: rule, verification: rule }),
-    positions: z
-      .array(z.looseObject({ claimant: z.string() }))
-      .meta({
-        description: "each claimant's position, its run of claims and the evidence that counts",
-      }),
+    positions: z.array(z.looseObject({ claimant: z.string() })).meta({
+      description: "each claimant's position, its run of claims and the evidence that counts",
+    }),
     retractions: z
       .array(z.looseObject({}))
       .meta({ description: 'retractions that withdraw claims' }),

@@ -3,14 +3,10 @@ import { z } from 'zod';
 import { SCOPES } from './scopes';
 
 export const keyRequestSchema = z.strictObject({
-  name: z
-    .string()
-    .min(1)
-    .max(100)
-    .meta({
-      description: 'who holds the key: a desk, an analyst, an import',
-      example: 'kabul desk',
-    }),
+  name: z.string().min(1).max(100).meta({
+    description: 'who holds the key: a desk, an analyst, an import',
+    example: 'kabul desk',
+  }),
   scopes: z
     .array(z.enum(SCOPES))
     .min(1)
