@@ -15,7 +15,7 @@ export const eventsQuery = z
   .strictObject({
     province: z
       .string()
-      .regex(/^AF\d{2}$/i, 'province is a province p-code such as AF08')
+      .regex(/^[Aa][Ff]\d{2}$/, 'province is a province p-code such as AF08')
       .transform((p) => p.toUpperCase())
       .optional()
       .meta({ description: 'only the events of this province (p-code)', example: 'AF08' }),

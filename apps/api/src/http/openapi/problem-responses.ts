@@ -41,7 +41,7 @@ const claimProblem = named(
 export const problemSchema = named(
   'Problem',
   z
-    .object({
+    .looseObject({
       type: z.string().meta({
         description: 'URI naming the kind of problem',
         example: 'https://sitrep.dev/problems/not-found',
@@ -61,6 +61,7 @@ export const problemSchema = named(
       retryAfter: z
         .number()
         .int()
+        .min(1)
         .optional()
         .meta({ description: '429 and 503: seconds to wait, as in the Retry-After header' }),
       claimIds: z
