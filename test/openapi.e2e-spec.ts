@@ -198,6 +198,13 @@ describe('real answers and the examples match the schemas the document is writte
       200,
       auditDocs.events.responses[200].schema,
     );
+    const ndjson = await stack.get('/v1/audit/events', {
+      headers: { accept: 'application/x-ndjson' },
+    });
+    const lines = ndjson.text.trim().split('\n');
+    expect(lines.length).toBe(DEMO_REPORTS.reduce((n, r) => n + r.claims.length, 0));
+    const line = auditDocs.events.responses[200].alternatives['application/x-ndjson'].schema;
+    expect(lines.flatMap((l) => issues(line, JSON.parse(l)))).toEqual([]);
     const created = await stack.post('/v1/keys', { name: 'panjshir desk', scopes: ['read'] });
     expectAnswer(created, 201, keysDocs.create.responses[201].schema);
     expectAnswer(await stack.get('/v1/keys'), 200, keysDocs.list.responses[200].schema);
