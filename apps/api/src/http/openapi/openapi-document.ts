@@ -36,13 +36,13 @@ Every answer that is not a success is an RFC 9457 problem (\`application/problem
 
 The examples follow the fall of the Panjshir valley, 5–6 September 2021: the Taliban claim Rukha, Khinj and Anaba, the NRF denies it.`;
 
-interface Documented {
+export interface Documented {
   readonly doc: OperationDoc;
   readonly scope: Scope | undefined;
 }
 
 /** The `@ApiDoc` and the scope of every handler of the app, by operationId. */
-function documentedHandlers(app: INestApplication): Map<string, Documented> {
+export function documentedHandlers(app: INestApplication): Map<string, Documented> {
   const found = new Map<string, Documented>();
   for (const module of app.get(ModulesContainer).values()) {
     for (const { metatype } of module.controllers.values()) {
