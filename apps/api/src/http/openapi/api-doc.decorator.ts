@@ -4,18 +4,21 @@
  * turns them into the OpenAPI operation, so the document cannot drift from the validation.
  *
  * To document a new endpoint: write its `OperationDoc` in a `<feature>.docs.ts` beside the
- * controller (request schemas from the file the controller validates with; answer schemas
- * registered with `responseSchema`/`requestSchema` in ./schema-registry), then put
- * `@ApiDoc(myDocs.operation)` on the handler. Security (401/403) comes from `@RequireScope`, 429
- * and 503 are added to every operation, 413/415 to every operation with a body: list only the
- * problems the endpoint itself gives (400, 404, 409, 422, …). Routes outside /v1, /health and
- * /metrics (the static map, redirects) are left out of the document.
+ * controller (request schemas from the file the controller validates with; answer schemas as
+ * zod schemas, given a component name with `named` of ./schema-registry), then put
+ * `@ApiDoc(myDocs.operation)` on the handler. Security and 401/403/503 come from `@RequireScope`,
+ * 400/413/415 from a body, 400 from a query, 429 is on every operation: list only the problems
+ * the endpoint itself gives (404, 409, 422, …). Keep `@ApiTags` on the controller
+ * (a new tag needs its description in TAGS of openapi-document.ts). Streams name their media type
+ * (`mediaType: 'text/event-stream'` or `'application/x-ndjson'`) with the schema of one event or
+ * line. Routes outside /v1, /health and /metrics (the static map, redirects) are left out of the
+ * document. `npm run lint:openapi` and test/openapi.e2e-spec.ts check the result.
  */
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { z } from 'zod';
 
-/** Problems an operation lists itself; 401, 403, 413, 415, 429 and 503 are added where they apply. */
+/** Problems an operation lists itself; 400, 401, 403, 413, 415, 429 and 503 are added where they apply. */
 export type ProblemStatus = 400 | 404 | 409 | 422;
 
 export interface MediaDoc {
