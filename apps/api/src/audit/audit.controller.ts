@@ -1,43 +1,21 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Gazetteer } from '@sitrep/domain';
 import { GAZETTEER } from '@sitrep/platform';
 import { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
-import { z } from 'zod';
 import { RequireScope } from '../auth/scopes';
-import { invalidRequest, notFound } from '../http/problem';
-import { asOfQuery, isoTime, pageQuery, parseOrThrow } from '../http/validation';
+import { invalidRequest } from '../http/problem';
+import { ApiDoc } from '../http/openapi/api-doc.decorator';
+import { pathOr404 } from '../http/path-params';
+import { parseOrThrow } from '../http/validation';
+import { auditDocs } from './audit.docs';
+import { eventsQuery, explainParams, explainQuery } from './audit.requests';
 import { decodeLogCursor, ExportAuditEventsQuery, ListAuditEventsQuery } from './audit.queries';
 import { decodePlaceCursor, ExplainDistrictQuery } from './explain-district.query';
 
 export const NDJSON = 'application/x-ndjson';
-export const MAX_AUDIT_PAGE = 1000;
-
-const explainQuery = z.strictObject({ ...asOfQuery, ...pageQuery });
-const eventsQuery = z
-  .strictObject({
-    province: z
-      .string()
-      .regex(/^AF\d{2}$/i, 'province is a province p-code such as AF08')
-      .transform((p) => p.toUpperCase())
-      .optional(),
-    from: isoTime.optional(),
-    to: isoTime.optional(),
-    axis: z.enum(['recorded', 'observed']).default('recorded'),
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1, 'limit is at least 1')
-      .max(MAX_AUDIT_PAGE, `limit is at most ${MAX_AUDIT_PAGE}`)
-      .optional(),
-    cursor: z.string().max(200).optional(),
-  })
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
-    message: 'from must be before to',
-    path: ['to'],
-  });
 
 /**
  * Does the request prefer NDJSON? Yes when `Accept` lists `application/x-ndjson` with a weight at
@@ -70,7 +48,6 @@ const badCursor = () =>
 const iso = (t: string | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
 
 @ApiTags('audit')
-@ApiBearerAuth()
 @RequireScope('audit')
 @Controller('v1/audit')
 export class AuditController {
@@ -81,17 +58,9 @@ export class AuditController {
 
   /** The derivation of a district's status, rule by rule (DESIGN.md "Status of a district"). */
   @Get('districts/:pcode/explain')
-  @ApiQuery({ name: 'asOf', required: false, description: 'ISO time: explain as of this moment' })
-  @ApiQuery({ name: 'axis', required: false, enum: ['recorded', 'observed'] })
-  @ApiQuery({
-    name: 'limit',
-    required: false,
-    description: 'claims placed per page, 1 to 200, default 50',
-  })
-  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiDoc(auditDocs.explain)
   explain(@Param('pcode') code: string, @Query() query: unknown) {
-    const pcode = code.toUpperCase();
-    if (!/^AF\d{4}$/.test(pcode)) throw notFound(`district ${code}`);
+    const pcode = pathOr404(explainParams.shape.pcode, code, 'district').toUpperCase();
     const q = parseOrThrow(explainQuery, query, 'query');
     const after = q.cursor === undefined ? undefined : decodePlaceCursor(q.cursor);
     if (q.cursor !== undefined && !after) throw badCursor();
@@ -105,17 +74,7 @@ export class AuditController {
    * `Accept: application/x-ndjson`, every matching event streamed as NDJSON.
    */
   @Get('events')
-  @ApiProduces('application/json', NDJSON)
-  @ApiQuery({ name: 'province', required: false, description: 'province p-code, e.g. AF09' })
-  @ApiQuery({
-    name: 'from',
-    required: false,
-    description: 'ISO time, inclusive, on the axis clock',
-  })
-  @ApiQuery({ name: 'to', required: false, description: 'ISO time, exclusive, on the axis clock' })
-  @ApiQuery({ name: 'axis', required: false, enum: ['recorded', 'observed'] })
-  @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 100 (JSON only)' })
-  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiDoc(auditDocs.events)
   async events(
     @Query() query: unknown,
     @Headers('accept') accept: string | undefined,

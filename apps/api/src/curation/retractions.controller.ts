@@ -1,26 +1,17 @@
 import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
-import { z } from 'zod';
 import { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireScope } from '../auth/scopes';
-import { notFound } from '../http/problem';
-import { isStorable, NOT_STORABLE, parseOrThrow } from '../http/validation';
+import { ApiDoc } from '../http/openapi/api-doc.decorator';
+import { pathOr404 } from '../http/path-params';
+import { parseOrThrow } from '../http/validation';
 import { RetractClaimCommand, RetractionReceipt } from './retract-claim.handler';
-
-export const retractionSchema = z.strictObject({
-  reason: z
-    .string()
-    .trim()
-    .min(1, 'a reason is required')
-    .max(1000, 'reason: at most 1000 characters')
-    // Postgres could not store it: such an event could never be projected.
-    .refine(isStorable, `reason ${NOT_STORABLE}`),
-});
+import { retractionSchema } from './retraction.schema';
+import { retractClaimDoc, retractionParams } from './retractions.docs';
 
 @ApiTags('curation')
-@ApiBearerAuth()
 @RequireScope('admin')
 @Controller('v1/claims')
 export class RetractionsController {
@@ -31,21 +22,14 @@ export class RetractionsController {
    * retraction again; 409 when the claim was already retracted by a curator with another reason.
    */
   @Post(':claimId/retractions')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['reason'],
-      additionalProperties: false,
-      properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } },
-    },
-  })
+  @ApiDoc(retractClaimDoc)
   async retract(
     @Param('claimId') claimId: string,
     @Body() body: unknown,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    if (!z.uuid().safeParse(claimId).success) throw notFound(`claim ${claimId}`);
+    pathOr404(retractionParams.shape.claimId, claimId, 'claim');
     const { reason } = parseOrThrow(retractionSchema, body, 'retraction');
     const result = await this.commands.execute<RetractClaimCommand, RetractionReceipt>(
       new RetractClaimCommand(claimId.toLowerCase(), reason, {

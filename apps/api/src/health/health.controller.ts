@@ -6,6 +6,8 @@ import { FastifyReply } from 'fastify';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { ApiKeyRepository } from '../auth/api-key.repository';
+import { ApiDoc } from '../http/openapi/api-doc.decorator';
+import { healthDocs } from './health.docs';
 
 const within = <T>(ms: number, work: Promise<T>): Promise<T> =>
   Promise.race([
@@ -27,6 +29,7 @@ export class HealthController {
 
   /** Liveness: the process answers. */
   @Get()
+  @ApiDoc(healthDocs.live)
   live() {
     return { status: 'ok' };
   }
@@ -37,6 +40,7 @@ export class HealthController {
    * projector lag (events not yet in the read model).
    */
   @Get('ready')
+  @ApiDoc(healthDocs.ready)
   async ready(
     @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,

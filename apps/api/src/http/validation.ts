@@ -51,12 +51,24 @@ export const isoTime = z.iso
 
 /** `asOf` and `axis`, accepted by every read. */
 export const asOfQuery = {
-  asOf: isoTime.optional(),
-  axis: z.enum(['recorded', 'observed']).default('recorded'),
+  asOf: isoTime.optional().meta({
+    description: 'read as of this moment (ISO 8601 with an offset); default now',
+    example: '2021-09-06T00:00:00Z',
+  }),
+  axis: z.enum(['recorded', 'observed']).default('recorded').meta({
+    description:
+      'the clock of asOf: `recorded` (when Sitrep learned of a claim) or `observed` (when the claim says it happened)',
+  }),
 };
 
 export const MAX_PAGE = 200;
 export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE, `limit is at most ${MAX_PAGE}`).default(50),
-  cursor: z.string().max(200).optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE, `limit is at most ${MAX_PAGE}`)
+    .default(50)
+    .meta({ description: `items per page, 1 to ${MAX_PAGE}` }),
+  cursor: z.string().max(200).optional().meta({ description: 'nextCursor of the previous page' }),
 };

@@ -1,15 +1,16 @@
 import { Body, Controller, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireScope } from '../auth/scopes';
+import { ApiDoc } from '../http/openapi/api-doc.decorator';
 import { parseOrThrow } from '../http/validation';
+import { submitReportDoc } from './reports.docs';
 import { ReportReceipt, SubmitReportCommand } from './submit-report.handler';
 import { reportSchema } from './report.schema';
 
 @ApiTags('reports')
-@ApiBearerAuth()
 @Controller('v1/reports')
 export class ReportsController {
   constructor(private readonly commands: CommandBus) {}
@@ -17,7 +18,7 @@ export class ReportsController {
   /** 201 with claim ids and resolved places; 200 for an identical resubmission. */
   @Post()
   @RequireScope('ingest')
-  @ApiBody({ schema: { $ref: '#/components/schemas/Report' } })
+  @ApiDoc(submitReportDoc)
   async submit(
     @Body() body: unknown,
     @Req() request: AuthenticatedRequest,

@@ -1,11 +1,12 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { METRICS } from '@sitrep/platform';
 import { Registry } from 'prom-client';
 import { RequireScope } from '../auth/scopes';
+import { healthDocs } from '../health/health.docs';
+import { ApiDoc } from '../http/openapi/api-doc.decorator';
 
 @ApiTags('metrics')
-@ApiBearerAuth()
 @RequireScope('audit')
 @Controller('metrics')
 export class MetricsController {
@@ -13,7 +14,7 @@ export class MetricsController {
 
   /** Prometheus text format; the series are listed in README.md, "Metrics". */
   @Get()
-  @ApiProduces('text/plain')
+  @ApiDoc(healthDocs.metrics)
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   @Header('cache-control', 'no-store')
   scrape(): Promise<string> {

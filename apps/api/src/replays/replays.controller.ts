@@ -1,21 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../auth/scopes';
-import { notFound } from '../http/problem';
+import { ApiDoc } from '../http/openapi/api-doc.decorator';
+import { pathOr404 } from '../http/path-params';
 import { parseOrThrow } from '../http/validation';
+import { replayRequestSchema } from './replay-request.schema';
 import { ReplayService } from './replay.service';
-
-const replayRequest = z.strictObject({
-  province: z
-    .string()
-    .regex(/^AF\d{2}$/, 'province is a province p-code such as AF08')
-    .optional(),
-  keepOld: z.boolean().optional(),
-});
+import { replayParams, replaysDocs } from './replays.docs';
 
 @ApiTags('replays')
-@ApiBearerAuth()
 @Controller('v1/replays')
 export class ReplaysController {
   constructor(private readonly replays: ReplayService) {}
@@ -24,15 +17,16 @@ export class ReplaysController {
   @Post()
   @HttpCode(202)
   @RequireScope('admin')
+  @ApiDoc(replaysDocs.start)
   start(@Body() body: unknown) {
-    const request = parseOrThrow(replayRequest, body ?? {}, 'replay request');
+    const request = parseOrThrow(replayRequestSchema, body ?? {}, 'replay request');
     return this.replays.start({ province: request.province, keepOld: request.keepOld });
   }
 
   @Get(':id')
   @RequireScope('audit')
+  @ApiDoc(replaysDocs.find)
   find(@Param('id') id: string) {
-    if (!z.uuid().safeParse(id).success) throw notFound(`replay ${id}`);
-    return this.replays.find(id);
+    return this.replays.find(pathOr404(replayParams.shape.id, id, 'replay'));
   }
 }
