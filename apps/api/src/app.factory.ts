@@ -8,6 +8,7 @@ import { ApiKeyRepository } from './auth/api-key.repository';
 import { fastifyOptions, hardenHttpServer } from './http/http-server';
 import { installRateLimit } from './http/rate-limit';
 import { reportSchema } from './ingest/report.schema';
+import { installMapPage } from './map/map-page';
 import { installHttpMetrics } from './metrics/http-metrics';
 
 /** Prepare the database, then build the HTTP app (not yet listening). Used by main and tests. */
@@ -51,6 +52,7 @@ export async function createApiApp(
     },
   };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  await installMapPage(app);
   await app.init();
   return app;
 }

@@ -13,6 +13,7 @@ import {
   GetProvinceQuery,
   ListDistrictsQuery,
 } from './districts.queries';
+import { GetTimespanQuery } from './timespan.query';
 
 const readAt = z.strictObject(asOfQuery);
 const historyQuery = z.strictObject({
@@ -151,6 +152,13 @@ export class ReadController {
     return this.queries.execute(
       new GetClaimQuery(claimId.toLowerCase(), parseOrThrow(readAt, query, 'query')),
     );
+  }
+
+  /** The first and last status change on each axis (`null` before any claim): a time slider's range. */
+  @Get('timespan')
+  timespan(@Query() query: unknown) {
+    parseOrThrow(z.strictObject({}), query, 'query');
+    return this.queries.execute(new GetTimespanQuery());
   }
 
   @Get('places/resolve')
