@@ -2,7 +2,6 @@
  * The analyst's map: every district of Afghanistan coloured by its claimed status as of a moment
  * on an axis, a panel per district, and live recolouring while the slider is at "now".
  */
-/* global L */
 import { ApiError, authHeaders, forgetKey, getJson, listDistricts, storedKey, storeKey } from './api.js';
 import { controllerColour, districtStyle, STATUS_COLOURS } from './colours.js';
 import { formatInstant, h, replaceChildren } from './dom.js';
@@ -74,7 +73,10 @@ async function drawBoundaries() {
       districtLayer.bindTooltip(() => h('span', {}, `${name} (${pcode})`), { sticky: true });
       districtLayer.on('click', () => selectDistrict(pcode));
     },
-  }).addTo(map);
+  });
+  // Paths exist once the map has a view: set it, then add the districts.
+  map.fitBounds(layer.getBounds());
+  layer.addTo(map);
   for (const [pcode, districtLayer] of state.layers) {
     const path = districtLayer.getElement();
     path.setAttribute('data-pcode', pcode);
@@ -84,7 +86,6 @@ async function drawBoundaries() {
     style: () => ({ weight: 1.4, color: '#333', fill: false, opacity: 0.8 }),
     interactive: false,
   }).addTo(map);
-  map.fitBounds(layer.getBounds());
   state.bounds = layer.getBounds();
 
   const select = $('province');
@@ -146,13 +147,15 @@ async function refresh() {
   state.refreshing = controller;
   document.body.dataset.loading = 'true';
   try {
-    const items = await listDistricts({ ...at(), province: state.province }, controller.signal);
+    const moment = at();
+    const items = await listDistricts({ ...moment, province: state.province }, controller.signal);
     if (controller.signal.aborted) return;
     state.summaries = new Map(items.map((s) => [s.pcode, s]));
     for (const pcode of state.layers.keys()) paint(pcode);
     drawLegend();
-    $('map').dataset.asOf = state.atNow ? 'now' : state.asOf;
-    $('map').dataset.axis = state.axis;
+    // What the map shows: the moment and axis this read was made for.
+    $('map').dataset.asOf = moment.asOf ?? 'now';
+    $('map').dataset.axis = moment.axis;
     $('error').textContent = '';
     if (state.selected) void openPanel(state.selected);
   } catch (error) {

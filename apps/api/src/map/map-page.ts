@@ -7,8 +7,7 @@
 import fastifyStatic from '@fastify/static';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { gazetteerDir, projectRoot } from '@sitrep/platform';
-import { FastifyInstance } from 'fastify';
-import { ServerResponse } from 'node:http';
+import { FastifyInstance, FastifyReply } from 'fastify';
 import { dirname, join } from 'node:path';
 
 export const MAP_PATH = '/map/';
@@ -25,10 +24,12 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-function secureHeaders(response: ServerResponse): void {
-  response.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  response.setHeader('X-Content-Type-Options', 'nosniff');
-  response.setHeader('Referrer-Policy', 'no-referrer');
+function secureHeaders(reply: FastifyReply): void {
+  void reply.headers({
+    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  });
 }
 
 export const mapPublicDir = (): string => join(projectRoot(), 'apps', 'api', 'public', 'map');
@@ -58,9 +59,9 @@ export async function installMapPage(app: NestFastifyApplication): Promise<void>
     prefix: `${MAP_PATH}gazetteer/`,
     decorateReply: false,
     allowedPath: (path: string) => path === '/districts.geojson' || path === '/provinces.geojson',
-    setHeaders: (response: ServerResponse) => {
-      secureHeaders(response);
-      response.setHeader('Content-Type', 'application/geo+json');
+    setHeaders: (reply: FastifyReply) => {
+      secureHeaders(reply);
+      void reply.header('content-type', 'application/geo+json');
     },
   });
   fastify.get('/', (_request, reply) => reply.redirect(MAP_PATH, 302));

@@ -1,0 +1,165 @@
+/**
+ * The analyst's map in a real browser (Debian's Chromium through playwright-core) against a real
+ * stack: the demo's Panjshir reports, the map as of now and as of the evening of 5 September, the
+ * district panel, and a report posted while the page is open recolouring a district without a
+ * reload (through the stream where the API has one, else by polling the list endpoint).
+ *
+ * MAP_SCREENSHOT=docs/map.png also saves the screenshot the README shows.
+ */
+import { Browser, chromium, Page } from 'playwright-core';
+import { DEMO_REPORTS } from '../apps/cli/src/commands/demo-scenario';
+import { startStack, Stack } from './support/stack';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
+const RUKHA = 'AF0802';
+const district = (pcode: string) => `path[data-pcode="${pcode}"]`;
+/**
+ * The evening of 5 September, between the Taliban's claim to Rukha and the NRF's denial (their
+ * observed instants in the demo's scenario): Rukha was claimed by the Taliban, not yet contested.
+ */
+const TALIBAN_CLAIM = Date.parse(DEMO_REPORTS[0].claims[0].observedAt);
+const NRF_DENIAL = Date.parse(DEMO_REPORTS[1].claims[0].observedAt);
+const EVENING = new Date(Math.round((TALIBAN_CLAIM + NRF_DENIAL) / 2 / 60_000) * 60_000);
+
+describe('the map page', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const offsite: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack();
+    for (const report of DEMO_REPORTS) {
+      const response = await stack.post('/v1/reports', report);
+      expect(response.status).toBe(201);
+    }
+    await stack.waitForProjection();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    // Until the API has GET /v1/stream, the page's 404 there is its cue to poll instead.
+    const expected = (url: string, status?: number) =>
+      new URL(url).pathname === '/v1/stream' && (status === undefined || status === 404);
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !expected(m.location().url)) pageErrors.push(m.text());
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400 && !expected(r.url(), r.status()))
+        pageErrors.push(`${r.status()} ${r.url()}`);
+    });
+    page.on('request', (r) => {
+      if (!r.url().startsWith(stack.baseUrl) && !r.url().startsWith('data:')) offsite.push(r.url());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  const fillOf = (pcode: string) => page.locator(district(pcode)).getAttribute('fill');
+
+  it('GET / redirects to the map, which holds no key of its own', async () => {
+    const root = await fetch(`${stack.baseUrl}/`, { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/map/');
+    for (const file of ['index.html', 'app.js', 'api.js', 'panel.js', 'stream.js']) {
+      const served = await stack.get(`/map/${file}`, { key: null });
+      expect(served.status).toBe(200);
+      expect(served.text).not.toContain(stack.adminKey);
+    }
+    const html = await stack.get('/map/', { key: null });
+    expect(html.headers.get('content-security-policy')).toContain("script-src 'self'");
+    // Only the two boundary files of the gazetteer are served, and only Leaflet's files.
+    expect((await stack.get('/map/gazetteer/districts.csv', { key: null })).status).toBe(404);
+    expect((await stack.get('/map/vendor/leaflet/leaflet-src.js', { key: null })).status).toBe(404);
+  });
+
+  it('asks for a key, then draws every district with Rukha contested', async () => {
+    await page.goto(`${stack.baseUrl}/`);
+    expect(new URL(page.url()).pathname).toBe('/map/');
+    await page.locator('#key-dialog').waitFor({ state: 'visible' });
+    await page.fill('#key-input', stack.adminKey);
+    await page.click('#key-form button[type=submit]');
+    await page.locator('#key-dialog').waitFor({ state: 'hidden' });
+    await page.locator(`${district(RUKHA)}[data-status="contested"]`).waitFor();
+    expect(await page.locator('path[data-pcode]').count()).toBe(399);
+    expect(await page.locator('path[data-status="unclaimed"]').count()).toBeGreaterThan(380);
+    expect(await page.evaluate('sessionStorage.getItem("sitrep.apiKey")')).toBe(stack.adminKey);
+    expect(await fillOf(RUKHA)).toBe('#e8a33d');
+    await expect(page.locator('#legend-items').textContent()).resolves.toContain('contested');
+  });
+
+  it('moved to the evening of 5 September (observed), Rukha changes colour: claimed by the Taliban', async () => {
+    const now = await fillOf(RUKHA);
+    await page.selectOption('#axis', 'observed');
+    expect(EVENING.toISOString()).toBe('2021-09-05T19:00:00.000Z');
+    await page.locator('#moment').fill(String(EVENING.getTime() / 60_000));
+    await page.locator(`#map[data-as-of="${EVENING.toISOString()}"]`).waitFor();
+    const rukha = page.locator(district(RUKHA));
+    expect(await rukha.getAttribute('data-status')).toBe('claimed');
+    expect(await rukha.getAttribute('data-controller')).toBe('taliban');
+    expect(await fillOf(RUKHA)).not.toBe(now);
+    expect(await page.textContent('#moment-label')).toContain('5 Sep 2021, 19:00 UTC');
+  });
+
+  it('a click on Rukha opens its panel with the NRF dispute and the provenance', async () => {
+    await page.selectOption('#province', 'AF08');
+    await page.click('#now');
+    await page.locator('#map[data-as-of="now"]').waitFor();
+    await page.locator(district(RUKHA)).click();
+    const panel = page.locator('#panel-body[data-pcode="AF0802"]');
+    await panel.locator('.position[data-claimant="nrf"]').waitFor();
+    const text = (await panel.textContent()) ?? '';
+    expect(text).toContain('Rukha');
+    expect(text).toContain('Disputed by nrf');
+    expect(text).toContain('The reports of Rukha falling are untrue.');
+    expect(text).toContain('Twitter (Taliban spokesman)');
+    expect(text).toContain('reliability F');
+    expect(text).toContain('Bilal Karimi');
+    expect(text).toContain('Police headquarters and the district centre are in our hands.');
+    expect(await panel.locator('.timeline li').count()).toBeGreaterThanOrEqual(1);
+    expect(await panel.locator('#panel-status').textContent()).toBe('contested');
+    if (process.env['MAP_SCREENSHOT']) await page.screenshot({ path: process.env['MAP_SCREENSHOT'] });
+  });
+
+  it('a report posted while the page is open recolours a district without a reload', async () => {
+    await page.click('#close-panel');
+    await page.selectOption('#province', '');
+    await page.click('#now');
+    await page.locator('#map[data-as-of="now"]').waitFor();
+    await page.locator('#live[data-mode="live"], #live[data-mode="polling"]').waitFor();
+    await page.evaluate('window.marker = 1');
+    expect(await page.locator(district('AF0101')).getAttribute('data-status')).toBe('unclaimed');
+    const before = await fillOf('AF0101');
+    const posted = await stack.post('/v1/reports', {
+      reportId: 'map-test-kabul',
+      source: { outlet: 'Test wire', reliability: 'C' },
+      claims: [
+        {
+          claimant: 'taliban',
+          kind: 'control',
+          actor: 'taliban',
+          place: 'AF0101',
+          observedAt: '2021-08-15T12:00:00Z',
+        },
+      ],
+    });
+    expect(posted.status).toBe(201);
+    await page
+      .locator(`${district('AF0101')}[data-status="claimed"][data-controller="taliban"]`)
+      .waitFor({ timeout: 30_000 });
+    expect(await fillOf('AF0101')).not.toBe(before);
+    expect(await page.evaluate('window.marker')).toBe(1);
+  });
+
+  it('loads nothing from elsewhere and raises no error', () => {
+    expect(offsite).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
