@@ -125,7 +125,8 @@ describe('the map page', () => {
     expect(text).toContain('Police headquarters and the district centre are in our hands.');
     expect(await panel.locator('.timeline li').count()).toBeGreaterThanOrEqual(1);
     expect(await panel.locator('#panel-status').textContent()).toBe('contested');
-    if (process.env['MAP_SCREENSHOT']) await page.screenshot({ path: process.env['MAP_SCREENSHOT'] });
+    if (process.env['MAP_SCREENSHOT'])
+      await page.screenshot({ path: process.env['MAP_SCREENSHOT'] });
   });
 
   it('a report posted while the page is open recolours a district without a reload', async () => {

@@ -2,7 +2,15 @@
  * The analyst's map: every district of Afghanistan coloured by its claimed status as of a moment
  * on an axis, a panel per district, and live recolouring while the slider is at "now".
  */
-import { ApiError, authHeaders, forgetKey, getJson, listDistricts, storedKey, storeKey } from './api.js';
+import {
+  ApiError,
+  authHeaders,
+  forgetKey,
+  getJson,
+  listDistricts,
+  storedKey,
+  storeKey,
+} from './api.js';
 import { controllerColour, districtStyle, STATUS_COLOURS } from './colours.js';
 import { formatInstant, h, replaceChildren } from './dom.js';
 import { showDistrict } from './panel.js';
@@ -61,7 +69,11 @@ async function drawBoundaries() {
     fetch('/map/gazetteer/districts.geojson').then((r) => r.json()),
     fetch('/map/gazetteer/provinces.geojson').then((r) => r.json()),
   ]);
-  map = L.map('map', { zoomSnap: 0.25, renderer: L.svg({ padding: 0.5 }), attributionControl: true });
+  map = L.map('map', {
+    zoomSnap: 0.25,
+    renderer: L.svg({ padding: 0.5 }),
+    attributionControl: true,
+  });
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution('Boundaries: OCHA COD / AGCHO');
   const layer = L.geoJSON(districts, {
@@ -131,7 +143,11 @@ function drawLegend() {
     controllers.length === 0
       ? h('li', { class: 'muted' }, 'claimed: coloured by controller (none now)')
       : controllers.map((c) => entry(controllerColour(c), `claimed, controlled by ${c}`)),
-    h('li', { class: 'muted' }, 'deeper colour: better corroborated (corroborated › partial › none)'),
+    h(
+      'li',
+      { class: 'muted' },
+      'deeper colour: better corroborated (corroborated › partial › none)',
+    ),
   );
   const counts = { claimed: 0, contested: 0, unclaimed: 0 };
   for (const s of state.summaries.values()) counts[s.status] = (counts[s.status] ?? 0) + 1;
@@ -182,7 +198,10 @@ function setSliderRange() {
   slider.min = String(Math.floor(from / MINUTE) - 60);
   slider.max = String(Math.ceil(to / MINUTE) + 1);
   if (state.atNow) slider.value = slider.max;
-  else slider.value = String(Math.min(Math.max(Date.parse(state.asOf) / MINUTE, Number(slider.min)), Number(slider.max)));
+  else
+    slider.value = String(
+      Math.min(Math.max(Date.parse(state.asOf) / MINUTE, Number(slider.min)), Number(slider.max)),
+    );
   $('span-from').textContent = formatInstant(new Date(from).toISOString());
   $('span-to').textContent = formatInstant(new Date(to).toISOString());
   onSliderMoved(false);
@@ -223,7 +242,10 @@ async function openPanel(pcode) {
     await showDistrict(body, pcode, at(), controller.signal);
   } catch (error) {
     if (!controller.signal.aborted) {
-      replaceChildren(body, h('p', { class: 'error' }, `Could not read ${pcode}: ${error.message}`));
+      replaceChildren(
+        body,
+        h('p', { class: 'error' }, `Could not read ${pcode}: ${error.message}`),
+      );
     }
   }
 }
@@ -237,14 +259,27 @@ function follow() {
     province: state.province,
     headers: authHeaders,
     onMode: (mode) => {
-      $('live').textContent = { live: '● live', polling: '● live (polling)', reconnecting: '○ reconnecting…', unauthorised: '× key refused' }[mode] ?? mode;
+      $('live').textContent =
+        {
+          live: '● live',
+          polling: '● live (polling)',
+          reconnecting: '○ reconnecting…',
+          unauthorised: '× key refused',
+        }[mode] ?? mode;
       $('live').dataset.mode = mode;
     },
     onDocument: (message) => {
       if (!state.atNow || !message?.document) return;
       const d = message.document;
       if (state.province && d.province?.pcode !== state.province) return;
-      state.summaries.set(d.pcode, { pcode: d.pcode, name: d.name, province: d.province?.pcode, status: d.status, controller: d.controller, verification: d.verification });
+      state.summaries.set(d.pcode, {
+        pcode: d.pcode,
+        name: d.name,
+        province: d.province?.pcode,
+        status: d.status,
+        controller: d.controller,
+        verification: d.verification,
+      });
       paint(d.pcode);
       drawLegend();
       if (state.selected === d.pcode) void openPanel(d.pcode);

@@ -44,10 +44,17 @@ function provenanceItem(p) {
   );
 }
 
-/** What the disputes and corroborations of the run's newest claim say, and who says it. */
-async function evidenceList(claimId, at, signal) {
-  const claim = await getJson(`/v1/claims/${encodeURIComponent(claimId)}`, at, signal);
-  const items = [...claim.evidence.disputes, ...claim.evidence.corroborations];
+/** What the disputes and corroborations of the run's claims say, and who says it (each once). */
+async function evidenceList(claimIds, at, signal) {
+  const claims = await Promise.all(
+    claimIds
+      .slice(0, 10)
+      .map((id) => getJson(`/v1/claims/${encodeURIComponent(id)}`, at, signal).catch(() => null)),
+  );
+  const seen = new Set();
+  const items = claims
+    .flatMap((c) => (c ? [...c.evidence.disputes, ...c.evidence.corroborations] : []))
+    .filter((e) => !seen.has(e.claimId) && seen.add(e.claimId));
   const details = await Promise.all(
     items.map((e) =>
       getJson(`/v1/claims/${encodeURIComponent(e.claimId)}`, at, signal).catch(() => null),
@@ -133,9 +140,7 @@ export async function showDistrict(container, pcode, at, signal) {
     districtHistory(pcode, at, signal),
   ]);
   const evidence = await Promise.all(
-    district.positions.map((p) =>
-      p.claimIds[0] ? evidenceList(p.claimIds[0], at, signal).catch(() => []) : [],
-    ),
+    district.positions.map((p) => evidenceList(p.claimIds, at, signal).catch(() => [])),
   );
   if (signal?.aborted) return;
   replaceChildren(
@@ -146,7 +151,12 @@ export async function showDistrict(container, pcode, at, signal) {
       'dl',
       { class: 'status', 'data-status': district.status },
       h('dt', {}, 'Status'),
-      h('dd', { id: 'panel-status' }, swatch(district.status, district.controller), district.status),
+      h(
+        'dd',
+        { id: 'panel-status' },
+        swatch(district.status, district.controller),
+        district.status,
+      ),
       h('dt', {}, 'Controller'),
       h('dd', { id: 'panel-controller' }, district.controller ?? '—'),
       h('dt', {}, 'Verification'),
@@ -155,7 +165,9 @@ export async function showDistrict(container, pcode, at, signal) {
       h('dd', {}, `${formatInstant(district.asOf)} (${district.axis})`),
     ),
     h('h3', {}, 'Positions'),
-    district.positions.length === 0 ? h('p', { class: 'muted' }, 'Nobody claims anything here.') : null,
+    district.positions.length === 0
+      ? h('p', { class: 'muted' }, 'Nobody claims anything here.')
+      : null,
     district.positions.map((p, i) => positionCard(p, evidence[i] ?? [])),
     h('h3', {}, 'History'),
     historyList(changes),
