@@ -7,7 +7,7 @@
  * MAP_SCREENSHOT=docs/map.png also saves the screenshot the README shows.
  */
 import { Browser, chromium, Page } from 'playwright-core';
-import { DEMO_REPORTS } from '../apps/cli/src/commands/demo-scenario';
+import { DEMO_EVENING, DEMO_REPORTS } from '../apps/cli/src/commands/demo-scenario';
 import { startStack, Stack } from './support/stack';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';

@@ -95,7 +95,7 @@ async function drawBoundaries() {
     path.classList.add('district');
   }
   L.geoJSON(provinces, {
-    style: () => ({ weight: 1.4, color: '#333', fill: false, opacity: 0.8 }),
+    style: () => ({ weight: 1.2, color: '#444', fill: false, opacity: 0.6 }),
     interactive: false,
   }).addTo(map);
   state.bounds = layer.getBounds();
@@ -328,7 +328,8 @@ function wire() {
             .map((l) => l.getBounds()),
         )
       : state.bounds;
-    map.fitBounds(bounds, { maxZoom: 10 });
+    // Leave room for the panel on the right.
+    map.fitBounds(bounds, { maxZoom: 9, paddingTopLeft: [20, 20], paddingBottomRight: [420, 20] });
     void refresh();
     follow();
   });
