@@ -10,6 +10,7 @@ import { Browser, chromium, Page } from 'playwright-core';
 import { DEMO_EVENING, DEMO_REPORTS } from '../apps/cli/src/commands/demo-scenario';
 import { startStack, Stack } from './support/stack';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CHROMIUM = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
 const RUKHA = 'AF0802';
 const district = (pcode: string) => `path[data-pcode="${pcode}"]`;
@@ -125,8 +126,13 @@ describe('the map page', () => {
     expect(text).toContain('Police headquarters and the district centre are in our hands.');
     expect(await panel.locator('.timeline li').count()).toBeGreaterThanOrEqual(1);
     expect(await panel.locator('#panel-status').textContent()).toBe('contested');
-    if (process.env['MAP_SCREENSHOT'])
+    if (process.env['MAP_SCREENSHOT']) {
+      // The README's picture: late on 5 September, Rukha contested, Khinj and Anaba claimed.
+      await page.locator('#moment').fill(String(Date.parse(DEMO_EVENING) / 60_000));
+      await page.locator(`#map[data-as-of="${new Date(DEMO_EVENING).toISOString()}"]`).waitFor();
+      await page.locator('#panel-body .position[data-claimant="taliban"] .disputed').waitFor();
       await page.screenshot({ path: process.env['MAP_SCREENSHOT'] });
+    }
   });
 
   it('a report posted while the page is open recolours a district without a reload', async () => {
@@ -157,6 +163,48 @@ describe('the map page', () => {
       .waitFor({ timeout: 30_000 });
     expect(await fillOf('AF0101')).not.toBe(before);
     expect(await page.evaluate('window.marker')).toBe(1);
+  });
+
+  it('applies a district event of the stream (the contract of GET /v1/stream) and resumes from its id', async () => {
+    // The stream is played by the browser's network layer here, so that the page's SSE client is
+    // tested on this branch too: one event, then the stream ends and the page must come back
+    // with the last id it saw.
+    const live = await browser.newPage();
+    const requests: { url: URL; headers: Record<string, string> }[] = [];
+    const kabul = (await stack.get('/v1/districts/AF0301')).body;
+    const event = {
+      position: '2-17',
+      district: 'AF0301',
+      province: 'AF03',
+      document: { ...kabul, status: 'claimed', controller: 'stream-test-actor' },
+    };
+    await live.route('**/v1/stream**', async (route) => {
+      requests.push({ url: new URL(route.request().url()), headers: route.request().headers() });
+      if (requests.length > 1) return route.fulfill({ status: 404, body: '' });
+      return route.fulfill({
+        status: 200,
+        headers: { 'content-type': 'text/event-stream' },
+        body: `: heartbeat\r\n\nid: 2-17\nevent: district\ndata: ${JSON.stringify(event)}\n\n`,
+      });
+    });
+    await live.addInitScript(`
+      sessionStorage.setItem('sitrep.apiKey', ${JSON.stringify(stack.adminKey)});
+      // Every colouring of a district (the fallback poll after the stream ends repaints it).
+      window.seen = [];
+      document.addEventListener('DOMContentLoaded', () =>
+        new MutationObserver((changes) => {
+          for (const c of changes) window.seen.push(c.target.dataset.pcode + ':' + c.target.dataset.controller);
+        }).observe(document.getElementById('map'), { subtree: true, attributeFilter: ['data-controller'] }));
+    `);
+    await live.goto(`${stack.baseUrl}/map/`);
+    await live.waitForFunction(() =>
+      (globalThis as unknown as { seen: string[] }).seen.includes('AF0301:stream-test-actor'),
+    );
+    for (let i = 0; i < 100 && requests.length < 2; i++) await sleep(100);
+    expect(requests[0]!.headers['authorization']).toBe(`Bearer ${stack.adminKey}`);
+    expect(requests[1]!.headers['last-event-id']).toBe('2-17');
+    expect(requests[1]!.url.searchParams.get('lastEventId')).toBe('2-17');
+    await live.close();
   });
 
   it('loads nothing from elsewhere and raises no error', () => {
