@@ -74,6 +74,15 @@ describe('the map page', () => {
       expect(served.status).toBe(200);
       expect(served.text).not.toContain(stack.adminKey);
     }
+    // The slider's range: the first and last change of a status on each axis.
+    const span = await stack.get('/v1/timespan');
+    expect(span.status).toBe(200);
+    expect(span.body.observed).toEqual({
+      from: '2021-09-05T18:00:00.000Z',
+      to: '2021-09-06T10:00:00.000Z',
+    });
+    expect(Date.parse(span.body.recorded.to)).toBeGreaterThan(Date.parse(span.body.observed.to));
+    expect((await stack.get('/v1/timespan', { key: null })).status).toBe(401);
     const html = await stack.get('/map/', { key: null });
     expect(html.headers.get('content-security-policy')).toContain("script-src 'self'");
     // Only the two boundary files of the gazetteer are served, and only Leaflet's files.
