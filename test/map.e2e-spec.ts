@@ -123,7 +123,7 @@ describe('the map page', () => {
     await page.click('#now');
     await page.locator('#map[data-as-of="now"]').waitFor();
     await page.locator(district(RUKHA)).click();
-    const panel = page.locator('#panel-body[data-pcode="AF0802"]');
+    const panel = page.locator('#panel-body[data-shown="AF0802"][data-as-of="now"]');
     await panel.locator('.position[data-claimant="nrf"]').waitFor();
     const text = (await panel.textContent()) ?? '';
     expect(text).toContain('Rukha');
@@ -139,7 +139,9 @@ describe('the map page', () => {
       // The README's picture: late on 5 September, Rukha contested, Khinj and Anaba claimed.
       await page.locator('#moment').fill(String(Date.parse(DEMO_EVENING) / 60_000));
       await page.locator(`#map[data-as-of="${new Date(DEMO_EVENING).toISOString()}"]`).waitFor();
-      await page.locator('#panel-body .position[data-claimant="taliban"] .disputed').waitFor();
+      await page
+        .locator(`#panel-body[data-as-of="${new Date(DEMO_EVENING).toISOString()}"]`)
+        .waitFor();
       await page.screenshot({ path: process.env['MAP_SCREENSHOT'] });
     }
   });
@@ -210,6 +212,20 @@ describe('the map page', () => {
       (globalThis as unknown as { seen: string[] }).seen.includes('AF0301:stream-test-actor'),
     );
     for (let i = 0; i < 100 && requests.length < 2; i++) await sleep(100);
+    // The parser on its own: chunks cut anywhere, CRLF, comments, multi-line data, ids kept.
+    const parsed = await live.evaluate(`(async () => {
+      const { sseParser } = await import('/map/stream.js');
+      const got = [];
+      const feed = sseParser((e) => got.push(e));
+      for (const chunk of [': hi\\r', '\\nid: 1\\r\\nevent: district\\r\\ndata: {"a":', '1}\\r\\n\\r',
+        '\\ndata: x\\ndata:  y\\n\\n', 'id: 2\\n\\n', 'event: district\\ndata\\n\\n']) feed(chunk);
+      return got;
+    })()`);
+    expect(parsed).toEqual([
+      { event: 'district', data: '{"a":1}', id: '1' },
+      { event: 'message', data: 'x\n y', id: '1' },
+      { event: 'district', data: '', id: '2' },
+    ]);
     expect(requests[0]!.headers['authorization']).toBe(`Bearer ${stack.adminKey}`);
     expect(requests[1]!.headers['last-event-id']).toBe('2-17');
     expect(requests[1]!.url.searchParams.get('lastEventId')).toBe('2-17');

@@ -166,6 +166,7 @@ async function refresh() {
     const moment = at();
     const items = await listDistricts({ ...moment, province: state.province }, controller.signal);
     if (controller.signal.aborted) return;
+    const previous = state.summaries;
     state.summaries = new Map(items.map((s) => [s.pcode, s]));
     for (const pcode of state.layers.keys()) paint(pcode);
     drawLegend();
@@ -173,7 +174,16 @@ async function refresh() {
     $('map').dataset.asOf = moment.asOf ?? 'now';
     $('map').dataset.axis = moment.axis;
     $('error').textContent = '';
-    if (state.selected) void openPanel(state.selected);
+    // The open panel is read again when the moment moved or its district changed (not per poll).
+    const shown = `${moment.asOf ?? 'now'} ${moment.axis}`;
+    const key = (m, pcode) => JSON.stringify(m.get(pcode) ?? null);
+    if (
+      state.selected &&
+      (state.panelMoment !== shown ||
+        key(previous, state.selected) !== key(state.summaries, state.selected))
+    ) {
+      void openPanel(state.selected);
+    }
   } catch (error) {
     if (controller.signal.aborted) return;
     if (error instanceof ApiError && error.status === 401) return askForKey(error.message);
@@ -237,9 +247,11 @@ async function openPanel(pcode) {
   const controller = new AbortController();
   state.panelAbort = controller;
   const body = $('panel-body');
+  const moment = at();
+  state.panelMoment = `${moment.asOf ?? 'now'} ${moment.axis}`;
   body.dataset.pcode = pcode;
   try {
-    await showDistrict(body, pcode, at(), controller.signal);
+    await showDistrict(body, pcode, moment, controller.signal);
   } catch (error) {
     if (!controller.signal.aborted) {
       replaceChildren(

@@ -134,7 +134,10 @@ function historyList(changes) {
 
 /** Fill `container` with the panel of a district as of `at` ({asOf, axis}). */
 export async function showDistrict(container, pcode, at, signal) {
-  replaceChildren(container, h('p', { class: 'muted' }, 'Loading…'));
+  // A district already shown stays on screen until its new reading is ready.
+  if (container.dataset.shown !== pcode) {
+    replaceChildren(container, h('p', { class: 'muted' }, 'Loading…'));
+  }
   const [district, changes] = await Promise.all([
     getJson(`/v1/districts/${encodeURIComponent(pcode)}`, at, signal),
     districtHistory(pcode, at, signal),
@@ -173,4 +176,6 @@ export async function showDistrict(container, pcode, at, signal) {
     historyList(changes),
   );
   for (const s of container.querySelectorAll('.swatch')) s.style.background = s.dataset.colour;
+  container.dataset.shown = pcode;
+  container.dataset.asOf = at.asOf ?? 'now';
 }
