@@ -59,7 +59,10 @@ export function followDistricts({ province, headers, onDocument, onMode, poll, p
   const { signal } = controller;
   let lastEventId = null;
 
-  const connect = async () => {
+  /** A stream silent this long (no event, no heartbeat) is taken for dead and reopened. */
+  const SILENCE_MS = 45_000;
+
+  const connect = async (connection) => {
     const url = new URL('/v1/stream', window.location.origin);
     if (province) url.searchParams.set('province', province);
     if (lastEventId !== null) url.searchParams.set('lastEventId', lastEventId);
@@ -69,15 +72,16 @@ export function followDistricts({ province, headers, onDocument, onMode, poll, p
         accept: 'text/event-stream',
         ...(lastEventId !== null && { 'last-event-id': lastEventId }),
       },
-      signal,
+      signal: connection,
       cache: 'no-store',
     });
     return response;
   };
 
-  const read = async (response) => {
+  const read = async (response, connection) => {
     onMode('live');
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let watchdog = setTimeout(() => connection.abort(), SILENCE_MS);
     const feed = sseParser((message) => {
       if (message.id !== null) lastEventId = message.id;
       if (message.event !== 'district') return;
@@ -87,10 +91,16 @@ export function followDistricts({ province, headers, onDocument, onMode, poll, p
         console.warn('a stream event that is not JSON was ignored', error);
       }
     });
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      feed(value);
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => connection.abort(), SILENCE_MS);
+        feed(value);
+      }
+    } finally {
+      clearTimeout(watchdog);
     }
   };
 
@@ -106,8 +116,12 @@ export function followDistricts({ province, headers, onDocument, onMode, poll, p
   (async () => {
     let backoff = 1000;
     while (!signal.aborted) {
+      // One connection: aborted when everything stops, or by the watchdog of a silent stream.
+      const connection = new AbortController();
+      const stop = () => connection.abort();
+      signal.addEventListener('abort', stop);
       try {
-        const response = await connect();
+        const response = await connect(connection.signal);
         if (response.status === 401 || response.status === 403) {
           onMode('unauthorised');
           return;
@@ -119,11 +133,13 @@ export function followDistricts({ province, headers, onDocument, onMode, poll, p
         }
         if (response.ok && response.body) {
           backoff = 1000;
-          await read(response);
+          await read(response, connection);
         }
       } catch (error) {
         if (signal.aborted) return;
         console.warn('the stream broke; reconnecting', error);
+      } finally {
+        signal.removeEventListener('abort', stop);
       }
       if (signal.aborted) return;
       onMode('reconnecting');
