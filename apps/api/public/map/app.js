@@ -157,7 +157,9 @@ function drawLegend() {
 
 // ---- reading the statuses --------------------------------------------------------------------
 
+/** Read and paint the statuses at the map's moment; true when any district changed. */
 async function refresh() {
+  let changed = false;
   state.refreshing?.abort();
   const controller = new AbortController();
   state.refreshing = controller;
@@ -169,6 +171,9 @@ async function refresh() {
     const previous = state.summaries;
     state.summaries = new Map(items.map((s) => [s.pcode, s]));
     for (const pcode of state.layers.keys()) paint(pcode);
+    changed =
+      previous.size !== state.summaries.size ||
+      items.some((s) => JSON.stringify(previous.get(s.pcode)) !== JSON.stringify(s));
     drawLegend();
     // What the map shows: the moment and axis this read was made for.
     $('map').dataset.asOf = moment.asOf ?? 'now';
@@ -194,6 +199,7 @@ async function refresh() {
       document.body.dataset.loading = 'false';
     }
   }
+  return changed;
 }
 
 // ---- the time slider -----------------------------------------------------------------------
@@ -300,7 +306,8 @@ function follow() {
     },
     poll: async () => {
       if (!state.atNow || document.hidden) return;
-      await refresh();
+      // The slider's range is read again only when something changed.
+      if (!(await refresh())) return;
       state.span = await getJson('/v1/timespan');
       if (state.atNow) setSliderRange();
     },
