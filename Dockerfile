@@ -26,6 +26,8 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY migrations ./migrations
 COPY data/gazetteer ./data/gazetteer
+# The map page (served by the API from the source tree, Leaflet from node_modules).
+COPY apps/api/public ./apps/api/public
 USER node
 # 3000: the API; 9464: the projector's metrics.
 EXPOSE 3000 9464

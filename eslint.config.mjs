@@ -30,6 +30,28 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The map page's scripts: ES modules run by the browser, Leaflet as a global.
+    files: ['apps/api/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'fetch',
+          'sessionStorage',
+          'console',
+          'setTimeout',
+          'clearTimeout',
+          'URL',
+          'AbortController',
+          'TextDecoderStream',
+          'L',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['libs/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [

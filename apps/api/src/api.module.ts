@@ -28,6 +28,7 @@ import {
   ListDistrictsHandler,
 } from './queries/districts.queries';
 import { ReadController } from './queries/read.controllers';
+import { GetTimespanHandler } from './queries/timespan.query';
 import { ClaimsReader } from './queries/claims.reader';
 import { DistrictDocuments } from './queries/district-documents';
 import { ReadModelReader } from './queries/read-model.reader';
@@ -66,6 +67,7 @@ const parts = {
     GetActorHandler,
     GetClaimHandler,
     ResolvePlaceHandler,
+    GetTimespanHandler,
     ReplayService,
     ...auditParts.providers,
     ...curationParts.providers,

@@ -7,6 +7,7 @@ import { ApiKeyRepository } from './auth/api-key.repository';
 import { fastifyOptions, hardenHttpServer } from './http/http-server';
 import { buildOpenApiDocument } from './http/openapi/openapi-document';
 import { installRateLimit } from './http/rate-limit';
+import { installMapPage } from './map/map-page';
 import { installHttpMetrics } from './metrics/http-metrics';
 
 /** Prepare the database, then build the HTTP app (not yet listening). Used by main and tests. */
@@ -34,6 +35,7 @@ export async function createApiApp(
   const { document, faults } = buildOpenApiDocument(app);
   for (const fault of faults) logger.write('warn', `OpenAPI document: ${fault}`);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  await installMapPage(app);
   await app.init();
   return app;
 }

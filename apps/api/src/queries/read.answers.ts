@@ -222,3 +222,10 @@ export const placeResolutionAnswer = named(
       .meta({ description: 'the best matches, best first (at most 10)' }),
   }),
 );
+
+const span = z.strictObject({ from: isoInstant, to: isoInstant }).nullable();
+
+export const timespanAnswer = named(
+  'Timespan',
+  z.strictObject({ recorded: span, observed: span, now: isoInstant }),
+);

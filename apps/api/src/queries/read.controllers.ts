@@ -21,7 +21,9 @@ import {
   listQuery,
   readAt,
   resolveQuery,
+  timespanQuery,
 } from './read.requests';
+import { GetTimespanQuery } from './timespan.query';
 
 const district = (code: string) => pathOr404(districtPcode, code, 'district').toUpperCase();
 const decodeCursor = (cursor: string | undefined) => {
@@ -115,6 +117,14 @@ export class ReadController {
     return this.queries.execute(
       new GetClaimQuery(claimId.toLowerCase(), parseOrThrow(readAt, query, 'query')),
     );
+  }
+
+  /** The first and last status change on each axis (`null` before any claim): a time slider's range. */
+  @Get('timespan')
+  @ApiDoc(readDocs.timespan)
+  timespan(@Query() query: unknown) {
+    parseOrThrow(timespanQuery, query, 'query');
+    return this.queries.execute(new GetTimespanQuery());
   }
 
   @Get('places/resolve')

@@ -8,6 +8,7 @@ import {
   districtListExample,
   placeResolutionExample,
   provinceExample,
+  timespanExample,
 } from '../http/openapi/examples';
 import {
   actorAnswer,
@@ -17,6 +18,7 @@ import {
   districtListAnswer,
   placeResolutionAnswer,
   provinceAnswer,
+  timespanAnswer,
 } from './read.answers';
 import {
   actorParams,
@@ -27,6 +29,7 @@ import {
   provinceParams,
   readAt,
   resolveQuery,
+  timespanQuery,
 } from './read.requests';
 
 export const readDocs = {
@@ -118,5 +121,16 @@ export const readDocs = {
       },
     },
     problems: [404],
+  },
+  timespan: {
+    operationId: 'getTimespan',
+    summary: 'When the first and the last status change took effect, on each clock',
+    description:
+      "The range a time slider needs: the first and the last change of any district's status on the recorded and the observed axis (null before any claim), and the server's now.",
+    query: timespanQuery,
+    responses: {
+      200: { description: 'The span of the log', schema: timespanAnswer, example: timespanExample },
+    },
+    problems: [],
   },
 } satisfies Record<string, OperationDoc>;

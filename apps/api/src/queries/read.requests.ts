@@ -53,3 +53,6 @@ export const resolveQuery = z.strictObject({
     .optional()
     .meta({ description: 'look only in this province (name or p-code)', example: 'Panjshir' }),
 });
+
+/** The timespan takes no parameters. */
+export const timespanQuery = z.strictObject({});

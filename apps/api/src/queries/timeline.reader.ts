@@ -76,6 +76,34 @@ export class TimelineReader {
     return rows;
   }
 
+  /**
+   * The first and last status change on each axis, over every district: per district the first
+   * and the last version by the timeline's key (two index look-ups each, a few hundred in all,
+   * whatever the size of the log). Null on an axis where nothing has been claimed yet.
+   */
+  async span(): Promise<Record<Axis, { from: string; to: string } | null>> {
+    const schema = await this.schema();
+    const { rows } = await this.pool.query<{ axis: string; first: Date | null; last: Date | null }>(
+      `SELECT a.axis::text AS axis, min(f.valid_from) AS first, max(l.valid_from) AS last
+         FROM districts d
+        CROSS JOIN (VALUES ('r'::"char"), ('o'::"char")) a(axis)
+         LEFT JOIN LATERAL (
+           SELECT valid_from FROM ${schema}.status_timeline t
+            WHERE t.district = d.pcode AND t.axis = a.axis ORDER BY t.valid_from ASC LIMIT 1) f ON true
+         LEFT JOIN LATERAL (
+           SELECT valid_from FROM ${schema}.status_timeline t
+            WHERE t.district = d.pcode AND t.axis = a.axis ORDER BY t.valid_from DESC LIMIT 1) l ON true
+        GROUP BY a.axis`,
+    );
+    const on = (axis: Axis) => {
+      const row = rows.find((r) => r.axis === AXIS[axis]);
+      return row?.first && row.last
+        ? { from: row.first.toISOString(), to: row.last.toISOString() }
+        : null;
+    };
+    return { recorded: on('recorded'), observed: on('observed') };
+  }
+
   /** The records of the positions held on a district as of an instant (its own or its lane's). */
   async positionsAt(pcode: string, at: ReadInstant): Promise<LineRecord[]> {
     const schema = await this.schema();

@@ -127,6 +127,7 @@ export async function runDemo(): Promise<void> {
   );
   console.log(await districtTable(base, key, `&asOf=${DEMO_EVENING}&axis=observed`));
   console.log(`\nExplore further:
+  map       ${base}/map/   (open it in a browser and paste the key below when it asks)
   API       ${base}   (docs: ${base}/docs)
   key       ${key}   (admin; send as "Authorization: Bearer <key>")
   try       curl -s -H "Authorization: Bearer ${key}" ${base}/v1/districts/AF0805`);

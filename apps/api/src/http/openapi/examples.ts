@@ -254,3 +254,9 @@ export const placeResolutionExample = {
   decision: { kind: 'resolved', pcode: 'AF0802', resolution: 'near', matched: 'Rukha' },
   candidates: [{ ...rukha, matched: 'Rukha', resolution: 'near', distance: 1 }],
 };
+
+export const timespanExample = {
+  recorded: { from: '2021-09-05T14:10:00.000Z', to: '2021-09-06T09:30:00.000Z' },
+  observed: { from: '2021-09-05T12:00:00.000Z', to: '2021-09-06T08:00:00.000Z' },
+  now: '2021-09-06T10:00:00.000Z',
+};
