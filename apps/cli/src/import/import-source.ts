@@ -164,7 +164,7 @@ export function importItems(path: string, format: ImportFormat): AsyncGenerator<
 /** How many records the file holds (a first, quick pass, for the progress bar's ETA). */
 export async function countRecords(path: string, format: ImportFormat): Promise<number> {
   let n = 0;
-  if (format === 'ndjson') for await (const _ of textLines(fileText(path))) n += 1;
-  else for await (const _ of csvRecords(fileText(path))) n += 1;
+  const records = format === 'ndjson' ? textLines(fileText(path)) : csvRecords(fileText(path));
+  for await (const record of records) if (record) n += 1;
   return format === 'ndjson' ? n : Math.max(0, n - 1);
 }

@@ -58,9 +58,11 @@ export async function runImportFile(options: ImportOptions): Promise<ImportSumma
   const record = async (items: readonly Sendable[], results: readonly LineResult[]) => {
     for (const [i, result] of results.entries()) {
       const item = items[i]!;
-      if (result.status === 201) ((counts.created += 1), (counts.processed += 1));
-      else if (result.status === 200) ((counts.unchanged += 1), (counts.processed += 1));
-      else await reject(item.line, item.input, result.problem);
+      if (result.status === 201 || result.status === 200) {
+        counts.processed += 1;
+        if (result.status === 201) counts.created += 1;
+        else counts.unchanged += 1;
+      } else await reject(item.line, item.input, result.problem);
     }
     options.onProgress?.(counts);
   };
@@ -97,7 +99,8 @@ export async function runImportFile(options: ImportOptions): Promise<ImportSumma
       const full = batch.length >= batchLines || bytes + item.body.length > BATCH_BYTES;
       if (batch.length > 0 && full) {
         await dispatch(batch);
-        ((batch = []), (bytes = 0));
+        batch = [];
+        bytes = 0;
       }
       batch.push(item);
       bytes += Buffer.byteLength(item.body) + 1;
