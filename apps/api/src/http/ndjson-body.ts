@@ -31,28 +31,42 @@ export function installNdjsonParser(app: NestFastifyApplication): void {
   fastify.addContentTypeParser(NDJSON, (_request, payload, done) => done(null, payload));
 }
 
-/** Read a whole NDJSON body within the limits, or throw a `413` problem (nothing is kept). */
+/**
+ * Read a whole NDJSON body within the limits, or throw a `413` problem (nothing is kept; the
+ * rest of the body is left to the server, which reads and discards it).
+ */
 export async function readNdjsonLines(body: unknown, limits: NdjsonLimits): Promise<NdjsonLine[]> {
   if (!(body instanceof Readable))
     throw new Problem(415, 'Unsupported media type', `send the body as ${NDJSON}`);
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    bytes += chunk.length;
-    if (bytes > limits.bytes)
-      throw tooLarge(
-        `the body is larger than ${limits.bytes / 1024 / 1024} MiB; split it into batches of at most ${limits.lines} lines and ${limits.bytes / 1024 / 1024} MiB`,
-      );
-    chunks.push(chunk);
-  }
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const stop = (error?: unknown) => {
+      body.off('data', onData).off('end', onEnd).off('error', stop).off('aborted', stop);
+      body.pause();
+      if (error) reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= limits.bytes) chunks.push(chunk);
+      else
+        stop(
+          tooLarge(
+            `the body is larger than ${limits.bytes / 1024 / 1024} MiB; split it into batches of at most ${limits.lines} lines and ${limits.bytes / 1024 / 1024} MiB`,
+          ),
+        );
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    body.on('data', onData).on('end', onEnd).on('error', stop).on('aborted', stop);
+  });
   const lines: NdjsonLine[] = [];
-  Buffer.concat(chunks)
-    .toString('utf8')
-    .split('\n')
-    .forEach((raw, i) => {
-      const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-      if (text.trim().length > 0) lines.push({ line: i + 1, text });
-    });
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim().length > 0) lines.push({ line: i + 1, text: line });
+  });
   if (lines.length > limits.lines) throw tooManyLines(limits);
   return lines;
 }
