@@ -18,8 +18,12 @@ let dir: string;
 const CLI = join(__dirname, 'support/cli-child.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The CLI's `import` in a child process. */
+/** The CLI's `import` in a child process, into `target` (default: the stack of the file). */
 function importer(file: string, rejects: string, ...options: string[]) {
+  return importInto(stack, file, rejects, ...options);
+}
+
+function importInto(target: Stack, file: string, rejects: string, ...options: string[]) {
   const child = spawn(
     process.execPath,
     [
@@ -27,9 +31,9 @@ function importer(file: string, rejects: string, ...options: string[]) {
       'import',
       file,
       '--api',
-      stack.baseUrl,
+      target.baseUrl,
       '--key',
-      stack.adminKey,
+      target.adminKey,
       '--rejects',
       rejects,
       ...options,
@@ -142,9 +146,17 @@ describe('given an NDJSON file of 400 reports and 4 bad lines', () => {
 describe('given an ACLED export of the fall of the Panjshir valley (September 2021)', () => {
   const file = join(__dirname, 'fixtures/acled-panjshir-2021-09.csv');
   const rejects = () => join(dir, 'acled.rejects.ndjson');
+  // A stack of its own: the generated reports above claim places all over the country.
+  let acled: Stack;
+  beforeAll(async () => {
+    acled = await startStack();
+  });
+  afterAll(async () => {
+    await acled?.stop();
+  });
 
   it('then its territory and clash events become claims by acled, and the rest are rejects with reasons', async () => {
-    const summary = await importer(file, rejects()).summary();
+    const summary = await importInto(acled, file, rejects()).summary();
     expect(summary).toMatchObject({
       format: 'acled-csv',
       processed: 8,
@@ -162,23 +174,23 @@ describe('given an ACLED export of the fall of the Panjshir valley (September 20
     expect(listed[0].problem.detail).toMatch(/Air\/drone strike/);
     expect(listed[0].input).toMatch(/^AFGT0006,/);
 
-    await stack.waitForProjection(60_000);
-    const district = async (pcode: string) => (await stack.get(`/v1/districts/${pcode}`)).body;
+    await acled.waitForProjection(60_000);
+    const district = async (pcode: string) => (await acled.get(`/v1/districts/${pcode}`)).body;
     const rukha = await district('AF0802');
     expect(rukha).toMatchObject({ status: 'claimed', controller: 'taliban' });
     expect(rukha.positions).toEqual([
       expect.objectContaining({ claimant: 'acled', kind: 'control', actor: 'taliban' }),
     ]);
-    const claim = (await stack.get(`/v1/claims/${rukha.positions[0].claimIds[0]}`)).body;
+    const claim = (await acled.get(`/v1/claims/${rukha.positions[0].claimIds[0]}`)).body;
     expect(JSON.stringify(claim)).toMatch(/acled:AFGT0002/);
     expect(JSON.stringify(claim)).toMatch(/Rukhah/);
     for (const pcode of ['AF0801', 'AF0804', 'AF0805'])
       expect(await district(pcode)).toMatchObject({ status: 'claimed', controller: 'taliban' });
     expect(await district('AF0803')).toMatchObject({ status: 'contested', controller: null });
-    const province = (await stack.get('/v1/provinces/AF08')).body;
+    const province = (await acled.get('/v1/provinces/AF08')).body;
     expect(province.byStatus).toEqual({ claimed: 4, contested: 1, unclaimed: 2 });
 
-    const again = await importer(file, rejects()).summary();
+    const again = await importInto(acled, file, rejects()).summary();
     expect(again).toMatchObject({ created: 0, unchanged: 5, rejected: 3 });
   });
 });
