@@ -95,7 +95,7 @@ function unavailableBatch(result: BatchLineResult): Problem {
   return new Problem(
     503,
     'Service unavailable',
-    `${detail} (every line of the batch; nothing was recorded: send the batch again)`,
+    `${detail} (every line of the batch: send the batch again; a report that was accepted after all comes back 200 unchanged)`,
     { retryAfter: seconds },
     { 'Retry-After': String(seconds) },
   );
