@@ -95,7 +95,7 @@ export class SubmitReportBatchHandler implements ICommandHandler<
       }
       const after = [
         lineOfReport.get(report.reportId),
-        ...targetIdsOf(report).map((id) => lineOfClaim.get(id)),
+        ...targetIdsOf(report).map((id) => lineOfClaim.get(id.toLowerCase())),
       ].filter((n): n is number => n !== undefined);
       lineOfReport.set(report.reportId, at);
       report.claims.forEach((_, index) => {
