@@ -4,6 +4,7 @@
  * by `npm run bench` (never by `npm run build`, never into the Docker image).
  */
 import 'reflect-metadata';
+import { runImportBench } from './import/import.bench';
 import { runIngestBench } from './ingest/ingest.bench';
 import { runProjectionBench } from './projection/projection.bench';
 import { runReadsBench } from './reads/reads.bench';
@@ -27,6 +28,10 @@ const BENCHMARKS: Record<string, Benchmark> = {
   projection: {
     help: 'generate a claim log, time the live projector catching up on it, tenth by tenth: [--events 1000000] [--partitions 6] [--profile DIR]',
     run: runProjectionBench,
+  },
+  import: {
+    help: 'write an NDJSON file of N reports, import it twice through POST /v1/reports:batch (the second adds nothing): [--reports 10000] [--concurrency 4] [--batch-size 500]',
+    run: runImportBench,
   },
   ingest: {
     help: 'HTTP clients post distinct reports to the API; compare with ProducerPerformance: [--connections 128] [--seconds 15] [--claims 1,20] [--apis 1]',

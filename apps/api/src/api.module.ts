@@ -12,7 +12,9 @@ import { ProblemFilter } from './http/problem.filter';
 import { ClaimLogWriter } from './ingest/claim-log.writer';
 import { KnownClaimsLoader } from './ingest/known-claims.loader';
 import { ReportClaimsRepository } from './ingest/report-claims.repository';
+import { ReportBatchesController } from './ingest/report-batches.controller';
 import { ReportsController } from './ingest/reports.controller';
+import { SubmitReportBatchHandler } from './ingest/submit-batch.handler';
 import { IngestMetrics } from './metrics/ingest-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { SubmitReportHandler } from './ingest/submit-report.handler';
@@ -39,6 +41,7 @@ import { ReplaysController } from './replays/replays.controller';
 const parts = {
   controllers: [
     ReportsController,
+    ReportBatchesController,
     ReadController,
     KeysController,
     HealthController,
@@ -56,6 +59,7 @@ const parts = {
     KnownClaimsLoader,
     ClaimLogWriter,
     SubmitReportHandler,
+    SubmitReportBatchHandler,
     ReadModelReader,
     TimelineReader,
     ClaimsReader,

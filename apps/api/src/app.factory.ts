@@ -6,6 +6,7 @@ import { ApiModule } from './api.module';
 import { ApiKeyRepository } from './auth/api-key.repository';
 import { fastifyOptions, hardenHttpServer } from './http/http-server';
 import { buildOpenApiDocument } from './http/openapi/openapi-document';
+import { installNdjsonParser } from './http/ndjson-body';
 import { installRateLimit } from './http/rate-limit';
 import { installMapPage } from './map/map-page';
 import { installHttpMetrics } from './metrics/http-metrics';
@@ -28,6 +29,7 @@ export async function createApiApp(
   );
   app.enableShutdownHooks();
   hardenHttpServer(app, config);
+  installNdjsonParser(app);
   installHttpMetrics(app, app.get(METRICS));
   await installRateLimit(app, config);
   if (config.bootstrapKey) await app.get(ApiKeyRepository).ensureBootstrapKey(config.bootstrapKey);

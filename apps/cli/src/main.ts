@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { runDemo } from './commands/demo';
+import { IMPORT_HELP, runImport } from './commands/import';
 import { runMigrate } from './commands/migrate';
 import { runReplay } from './commands/replay';
 
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; help: s
     run: runReplay,
     help: 'rebuild the read models from the claim log: [--province AF08] [--keep-old]',
   },
+  import: { run: runImport, help: IMPORT_HELP },
   demo: {
     run: runDemo,
     help: 'submit the Panjshir scenario to a running API and print what it says',

@@ -8,6 +8,7 @@ import { Config } from '@sitrep/platform';
 import { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { Server } from 'node:http';
 import { Socket } from 'node:net';
+import { Readable } from 'node:stream';
 import { Problem } from './problem';
 import { problemBody, sendProblem, toProblem } from './problem.filter';
 
@@ -74,10 +75,14 @@ export function fastifyOptions(config: Config): FastifyServerOptions {
  * Fastify answers a body over the limit and closes the connection while the client is still
  * sending: the client's write fails (EPIPE) before it reads the `413`. Keep the connection open
  * instead, and read and discard the rest of the body, up to DISCARD_LIMIT bytes (then close).
+ * The same for a streamed body the route answered without reading to its end.
  */
 function drainRefusedBody(request: FastifyRequest, reply: FastifyReply): void {
-  if (reply.statusCode !== 413 || request.raw.complete) return;
-  reply.removeHeader('connection');
+  if (request.raw.complete) return;
+  // A route that reads its body as a stream (NDJSON) may answer before reading it (401, 403).
+  const unread = request.body instanceof Readable;
+  if (reply.statusCode !== 413 && !unread) return;
+  if (reply.statusCode === 413) reply.removeHeader('connection');
   let discarded = 0;
   request.raw.on('data', (chunk: Buffer) => {
     discarded += chunk.length;
