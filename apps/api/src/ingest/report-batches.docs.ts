@@ -12,16 +12,25 @@ import { reportReceiptAnswer } from './reports.docs';
 export const MAX_BATCH_LINES = 1000;
 export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
+const line = z.number().int().meta({ description: 'the line of the batch, from 1' });
+
 export const batchLineResult = named(
   'ReportBatchLineResult',
-  z.strictObject({
-    line: z.number().int().meta({ description: 'the line of the batch, from 1' }),
-    status: z.number().int().meta({ description: 'what POST /v1/reports would have answered' }),
-    reportId: z.string().optional(),
-    claimIds: z.array(z.uuid()).optional(),
-    report: reportReceiptAnswer.optional(),
-    problem: problemSchema.optional(),
-  }),
+  z.union([
+    z.strictObject({
+      line,
+      status: z.union([z.literal(201), z.literal(200)]),
+      reportId: z.string(),
+      claimIds: z.array(z.uuid()),
+      report: reportReceiptAnswer,
+    }),
+    z.strictObject({
+      line,
+      status: z.number().int().min(400).meta({ description: 'what POST /v1/reports would answer' }),
+      reportId: z.string().optional().meta({ description: 'when the line could be read' }),
+      problem: problemSchema,
+    }),
+  ]),
 );
 
 export const submitReportBatchDoc: OperationDoc = {
