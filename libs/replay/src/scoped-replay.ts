@@ -11,6 +11,7 @@ import {
   EVENT_COLUMNS,
   POSITION_COLUMNS,
   ProjectionEngine,
+  settleObserved,
   STATUS_COLUMNS,
   Timeline,
 } from '@sitrep/projection';
@@ -88,6 +89,9 @@ export class ScopedReplay {
         await this.reader.setCeiling(positions);
         await this.reader.reach(positions);
         await this.reader.stop();
+        // Observed timelines the live projector has yet to rewrite (late events, retractions
+        // applied seconds ago) are brought up to date first: they are not drift.
+        while ((await settleObserved(client, live.schema, deps.gazetteer, 50, true)) > 0);
         const before = await this.versions.checksums(client, live.schema, positions, { province });
         await this.replaceRows(client, live.schema);
         const after = await this.versions.checksums(client, live.schema, positions, { province });
