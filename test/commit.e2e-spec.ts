@@ -112,7 +112,9 @@ describe('given a broker that accepts connections and never answers', () => {
       for (const { response, elapsed } of answers) {
         expect(response.status).toBe(503);
         expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
-        expect((response.body as Json).detail).toMatch(/Nothing was recorded/);
+        expect((response.body as Json).detail).toMatch(
+          /Nothing was recorded|may or may not have been recorded/,
+        );
         expect(elapsed).toBeGreaterThanOrEqual(timeout - 50);
         expect(elapsed).toBeLessThan(timeout + 500);
       }

@@ -56,6 +56,13 @@ const unavailableBecause = (reason: string) =>
     RETRY_AFTER_SECONDS,
   );
 
+/** A commit sent but not confirmed in time: the broker may still have committed it. */
+const inDoubt = (reason: string) =>
+  unavailable(
+    `the claim log (Kafka) did not confirm the commit: ${reason}. The report may or may not have been recorded; submit the same report again later: it is recorded at most once, and if it was, the answer is 200 with its claim ids`,
+    RETRY_AFTER_SECONDS,
+  );
+
 /**
  * Writes accepted reports to the claim topic with group commit: reports that arrive while Kafka
  * transactions are in flight go together in the next one, and up to PRODUCERS transactions are
@@ -180,7 +187,7 @@ export class ClaimLogWriter implements OnApplicationShutdown {
       () => {
         timedOut = true;
         producer.drop(); // in doubt: its replacement fences it
-        const error = unavailableBecause(`no Kafka commit within ${this.config.kafkaTimeoutMs} ms`);
+        const error = inDoubt(`no Kafka commit within ${this.config.kafkaTimeoutMs} ms`);
         for (const p of group) settle(p, error);
       },
       Math.max(0, Math.min(...group.map((p) => p.deadline)) - Date.now()),
