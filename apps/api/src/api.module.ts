@@ -8,6 +8,10 @@ import { ApiKeyRepository } from './auth/api-key.repository';
 import { KeysController } from './auth/keys.controller';
 import { curationParts } from './curation/curation.parts';
 import { HealthController } from './health/health.controller';
+import { DistrictChangesReader } from './live/district-changes.reader';
+import { LiveStreams } from './live/live-streams';
+import { ProjectionListener } from './live/projection-listener';
+import { StreamController } from './live/stream.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { ClaimLogWriter } from './ingest/claim-log.writer';
 import { KnownClaimsLoader } from './ingest/known-claims.loader';
@@ -39,6 +43,7 @@ const parts = {
   controllers: [
     ReportsController,
     ReadController,
+    StreamController,
     KeysController,
     HealthController,
     ReplaysController,
@@ -67,6 +72,9 @@ const parts = {
     GetClaimHandler,
     ResolvePlaceHandler,
     ReplayService,
+    ProjectionListener,
+    DistrictChangesReader,
+    LiveStreams,
     ...auditParts.providers,
     ...curationParts.providers,
   ],

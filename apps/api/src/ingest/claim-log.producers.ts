@@ -1,5 +1,5 @@
 import { ClaimEvent } from '@sitrep/domain';
-import { Kafka, Producer } from 'kafkajs';
+import { ICustomPartitioner, Kafka, Partitioners, Producer, RecordMetadata } from 'kafkajs';
 
 /** A message of the claim topic: keyed by province, the event as JSON, its type and schema. */
 export interface ClaimMessage {
@@ -13,6 +13,45 @@ export const toMessage = (e: ClaimEvent): ClaimMessage => ({
   value: JSON.stringify(e),
   headers: { type: e.type, schema: String(e.schema) },
 });
+
+/** Where a message landed in the log. */
+export interface LogPosition {
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/**
+ * Kafka's default partitioner (murmur2 of the key, as the Java client), remembering the partition
+ * it gave each message object: a produce answer says only where each partition's first message
+ * of the request landed (`baseOffset`), the rest follow it in order.
+ */
+function recordingPartitioner(placed: WeakMap<object, number>): ICustomPartitioner {
+  return () => {
+    const partitioner = Partitioners.DefaultPartitioner();
+    return (args) => {
+      const partition = partitioner(args);
+      placed.set(args.message, partition);
+      return partition;
+    };
+  };
+}
+
+/** The position of every message of one produce request, in the order of `messages`. */
+function positionsOf(
+  messages: readonly ClaimMessage[],
+  answer: readonly RecordMetadata[],
+  placed: WeakMap<object, number>,
+): LogPosition[] {
+  const next = new Map(answer.map((r) => [r.partition, Number(r.baseOffset)]));
+  return messages.map((message) => {
+    const partition = placed.get(message);
+    const offset = partition === undefined ? undefined : next.get(partition);
+    if (partition === undefined || offset === undefined || Number.isNaN(offset))
+      throw new Error('the produce answer does not say where a message landed');
+    next.set(partition, offset + 1);
+    return { partition, offset };
+  });
+}
 
 /** Bytes of message values per produce request (Kafka refuses record batches over 1 MB). */
 const SEND_BYTES = 256 * 1024;
@@ -39,6 +78,7 @@ function* chunksOf(messages: readonly ClaimMessage[]): Generator<ClaimMessage[]>
  */
 export class TransactionalProducer {
   private producer: Promise<Producer> | undefined;
+  private readonly placed = new WeakMap<object, number>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -48,16 +88,22 @@ export class TransactionalProducer {
     private readonly topicsReady: () => Promise<void>,
   ) {}
 
-  /** One Kafka transaction: every message, or none. */
-  async commit(messages: readonly ClaimMessage[]): Promise<void> {
+  /**
+   * One Kafka transaction: every message, or none. Returns where each message landed, in the
+   * order of `messages`.
+   */
+  async commit(messages: readonly ClaimMessage[]): Promise<LogPosition[]> {
     const producer = await this.connected();
     const transaction = await producer.transaction();
     try {
+      const positions: LogPosition[] = [];
       // Several sends in one transaction keep each request under the broker's 1 MB batch limit.
       for (const chunk of chunksOf(messages)) {
-        await transaction.send({ topic: this.topic, messages: chunk });
+        const answer = await transaction.send({ topic: this.topic, messages: chunk });
+        positions.push(...positionsOf(chunk, answer, this.placed));
       }
       await transaction.commit();
+      return positions;
     } catch (error) {
       await transaction.abort().catch(() => undefined);
       throw error;
@@ -86,6 +132,7 @@ export class TransactionalProducer {
           idempotent: true,
           maxInFlightRequests: 1,
           transactionTimeout: 30000,
+          createPartitioner: recordingPartitioner(this.placed),
         });
         await producer.connect();
         return producer;

@@ -15,13 +15,19 @@ import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { unavailable } from '../http/problem';
 import { IngestMetrics } from '../metrics/ingest-metrics';
-import { ClaimMessage, toMessage, TransactionalProducer } from './claim-log.producers';
+import { LogPositions, lastPositions } from '../consistency/consistency-token';
+import { ClaimMessage, LogPosition, toMessage, TransactionalProducer } from './claim-log.producers';
 import { ReportClaimsRepository, StoredClaim, storedClaimOf } from './report-claims.repository';
 
-export type WriteOutcome =
-  | { readonly outcome: 'created'; readonly claims: readonly StoredClaim[] }
-  | { readonly outcome: 'identical'; readonly claims: readonly StoredClaim[] }
-  | { readonly outcome: 'conflict'; readonly claims: readonly StoredClaim[] };
+/**
+ * `positions`: where the report's events sit in the log (partition → offset of its last event
+ * there), when this process knows it (it wrote them, or a submission of it is in flight here).
+ */
+export type WriteOutcome = {
+  readonly outcome: 'created' | 'identical' | 'conflict';
+  readonly claims: readonly StoredClaim[];
+  readonly positions?: LogPositions;
+};
 
 interface Pending {
   readonly report: AcceptedReport;
@@ -45,9 +51,13 @@ const GROUP_BYTES = 2 * 1024 * 1024;
 const RECORD_RETRIES = [1000, 5000, 30000];
 
 /** What a report that arrives after `claims` were accepted under its id gets. */
-function resubmission(report: AcceptedReport, claims: readonly StoredClaim[]): WriteOutcome {
+function resubmission(
+  report: AcceptedReport,
+  claims: readonly StoredClaim[],
+  positions?: LogPositions,
+): WriteOutcome {
   const outcome = claims[0]?.digest === report.digest ? 'identical' : 'conflict';
-  return { outcome, claims };
+  return { outcome, claims, ...(positions && { positions }) };
 }
 
 const unavailableBecause = (reason: string) =>
@@ -113,7 +123,8 @@ export class ClaimLogWriter implements OnApplicationShutdown {
     if (answered) return Promise.resolve(resubmission(report, answered));
     // If the first submission fails (Kafka down), so does this one, within the same time.
     const earlier = this.inFlight.get(report.reportId);
-    if (earlier) return earlier.then((outcome) => resubmission(report, outcome.claims));
+    if (earlier)
+      return earlier.then((outcome) => resubmission(report, outcome.claims, outcome.positions));
     const written = new Promise<WriteOutcome>((resolve, reject) => {
       if (this.closed) return reject(unavailableBecause('the API is shutting down'));
       const messages = report.events.map(toMessage);
@@ -205,10 +216,11 @@ export class ClaimLogWriter implements OnApplicationShutdown {
         return !earlier;
       });
       if (timedOut) throw unavailableBecause('timed out waiting for Postgres');
+      let landed: LogPosition[] = [];
       if (toWrite.length > 0) {
         kafkaFailed = true;
         const started = performance.now();
-        await producer.commit(toWrite.flatMap((p) => p.messages));
+        landed = await producer.commit(toWrite.flatMap((p) => p.messages));
         this.metrics.kafkaTransaction((performance.now() - started) / 1000, true, toWrite.length);
         kafkaFailed = false;
       }
@@ -217,9 +229,11 @@ export class ClaimLogWriter implements OnApplicationShutdown {
       await this.claims.record(client, claims.flat()).catch((error: unknown) => {
         this.recordLater(claims, error);
       });
+      let at = 0;
       toWrite.forEach((p, i) => {
+        const mine = landed.slice(at, (at += p.messages.length));
         this.metrics.accepted('created', claims[i]!.length);
-        settle(p, { outcome: 'created', claims: claims[i]! });
+        settle(p, { outcome: 'created', claims: claims[i]!, positions: lastPositions(mine) });
       });
     } catch (error) {
       if (kafkaFailed) {
