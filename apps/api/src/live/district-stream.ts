@@ -76,6 +76,7 @@ export class DistrictStream {
   wake(): void {
     if (this.closed) return;
     this.dirty = true;
+    if (!this.at) return; // not open yet: open() reads from where it starts
     this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
   }
 
