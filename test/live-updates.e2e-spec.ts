@@ -278,3 +278,54 @@ describe('read your own writes (consistencyToken, ?after=)', () => {
     expect(twice.status).toBe(400);
   });
 });
+
+describe('replays and the stream', () => {
+  async function replay(body: Json): Promise<Json> {
+    const started = await stack.post('/v1/replays', body);
+    expect(started.status).toBe(202);
+    for (let i = 0; i < 600; i++) {
+      const { body: run } = await stack.get(`/v1/replays/${started.body.id}`);
+      if (run.state !== 'running') return run;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('replay still running');
+  }
+
+  it('a scoped replay sends each district of its province', async () => {
+    const stream = await open(stack.baseUrl, { query: { province: 'AF09' } });
+    expect(await replay({ province: 'AF09' })).toMatchObject({ state: 'done' });
+    const districts = (
+      await stack.get('/v1/districts', { query: { province: 'AF09', limit: 200 } })
+    ).body.items.map((d: Json) => d.pcode) as string[];
+    await stream.waitFor((events) => districtEvents(events).length >= districts.length);
+    expect(
+      districtEvents(stream.events)
+        .map((e) => e.district)
+        .sort(),
+    ).toEqual(districts.sort());
+  });
+
+  it('after a full replay goes live, an open stream says reset, then follows the new version', async () => {
+    const stream = await open();
+    const before = (await stack.get('/v1/districts/AF0802')).body;
+    expect(await replay({})).toMatchObject({ state: 'done', checksum: { match: true } });
+    await stream.waitFor((events) => events.some((e) => e.event === 'reset'));
+    const reset = stream.events.find((e) => e.event === 'reset')!;
+    expect(JSON.parse(reset.data)).toMatchObject({ reason: 'read-model-switched' });
+    const [version] = reset.id!.split(':').map(Number);
+    expect(`rm_${version}`).toBe(await stack.readModelSchema());
+    expect((await stack.get('/v1/districts/AF0802')).body.status).toBe(before.status);
+    await post(control('AF0802', 'nrf', 29));
+    await stream.waitFor((events) =>
+      districtEvents(events).some((e) => e.district === 'AF0802' && e.id.startsWith(`${version}:`)),
+    );
+    // A client resuming from a position of the retired version is told to reload too.
+    const resumed = await open(replica.http.baseUrl, {
+      headers: { 'last-event-id': `${version! - 1}:1` },
+    });
+    await resumed.waitFor((events) => events.some((e) => e.event === 'reset'));
+    expect(JSON.parse(resumed.events.find((e) => e.event === 'reset')!.data).reason).toBe(
+      'read-model-switched',
+    );
+  });
+});
