@@ -1,10 +1,4 @@
-import {
-  CallHandler,
-  ExecutionContext,
-  Inject,
-  Injectable,
-  NestInterceptor,
-} from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { CONFIG, Config } from '@sitrep/platform';
 import { FastifyRequest } from 'fastify';
 import { from, Observable, switchMap } from 'rxjs';

@@ -1,8 +1,9 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { CONFIG, Config, JsonLogger, LOGGER } from '@sitrep/platform';
+import { CONFIG, Config, JsonLogger, LOGGER, METRICS } from '@sitrep/platform';
 import { FastifyReply } from 'fastify';
 import { once } from 'node:events';
+import { Gauge, Registry } from 'prom-client';
 import { Problem, unavailable } from '../http/problem';
 import { GetDistrictQuery } from '../queries/districts.queries';
 import { DistrictChangesReader } from './district-changes.reader';
@@ -33,7 +34,18 @@ export class LiveStreams implements OnModuleDestroy {
     private readonly listener: ProjectionListener,
     private readonly changes: DistrictChangesReader,
     private readonly queries: QueryBus,
-  ) {}
+    @Inject(METRICS) registry: Registry,
+  ) {
+    const open = this.open;
+    new Gauge({
+      name: 'sitrep_live_streams',
+      help: 'Live streams (GET /v1/stream) open on this API process',
+      registers: [registry],
+      collect() {
+        this.set(open.size);
+      },
+    });
+  }
 
   get count(): number {
     return this.open.size;
@@ -62,6 +74,7 @@ export class LiveStreams implements OnModuleDestroy {
 
     const raw = reply.raw;
     let ended = false;
+    let hijacked = false;
     // What the stream writes before the headers go (its opening) waits here.
     let early: string[] | undefined = [];
     const write = async (chunk: string): Promise<void> => {
@@ -85,7 +98,9 @@ export class LiveStreams implements OnModuleDestroy {
     );
     // Subscribe before reading where to start: nothing committed in between is missed.
     const unsubscribe = this.listener.subscribe(() => stream.wake());
-    let heartbeat: NodeJS.Timeout | undefined;
+    const heartbeat = setInterval(() => {
+      if (!raw.writableNeedDrain) void write(': heartbeat\n\n');
+    }, this.config.streamHeartbeatMs);
     const entry: Open = {
       keyId,
       end: () => {
@@ -95,6 +110,7 @@ export class LiveStreams implements OnModuleDestroy {
         unsubscribe();
         clearInterval(heartbeat);
         this.open.delete(entry);
+        if (!hijacked) return; // the error filter answers
         raw.emit('drain'); // release a write waiting for it
         if (!raw.writableEnded) raw.end();
       },
@@ -107,6 +123,7 @@ export class LiveStreams implements OnModuleDestroy {
       throw error;
     }
     reply.hijack();
+    hijacked = true;
     raw.socket?.setTimeout(0); // heartbeats keep it alive; a gone client fails a write
     raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -118,9 +135,7 @@ export class LiveStreams implements OnModuleDestroy {
     early = undefined;
     raw.on('close', entry.end);
     raw.on('error', entry.end);
-    heartbeat = setInterval(() => {
-      if (!raw.writableNeedDrain) void write(': heartbeat\n\n');
-    }, this.config.streamHeartbeatMs);
+    if (!raw.socket || raw.socket.destroyed) entry.end(); // gone while the stream opened
   }
 
   onModuleDestroy(): void {
