@@ -84,7 +84,10 @@ export class ClaimLogWriter implements OnApplicationShutdown {
   /** Reports of this process being written, by report id. */
   private readonly inFlight = new Map<string, Promise<WriteOutcome>>();
   /** Reports committed and answered whose `report_claims` rows are still being retried. */
-  private readonly unrecorded = new Map<string, readonly StoredClaim[]>();
+  private readonly unrecorded = new Map<
+    string,
+    { readonly claims: readonly StoredClaim[]; readonly positions: LogPositions }
+  >();
   private topicsReady: Promise<void> | undefined;
   private closed = false;
 
@@ -120,7 +123,7 @@ export class ClaimLogWriter implements OnApplicationShutdown {
   /** Append an accepted report to the log, unless its report id was accepted before. */
   write(report: AcceptedReport): Promise<WriteOutcome> {
     const answered = this.unrecorded.get(report.reportId);
-    if (answered) return Promise.resolve(resubmission(report, answered));
+    if (answered) return Promise.resolve(resubmission(report, answered.claims, answered.positions));
     // If the first submission fails (Kafka down), so does this one, within the same time.
     const earlier = this.inFlight.get(report.reportId);
     if (earlier)
@@ -226,14 +229,16 @@ export class ClaimLogWriter implements OnApplicationShutdown {
       }
       // Committed to the log: from here on the answer is the truth, whatever Postgres says.
       const claims = toWrite.map((p) => p.report.events.map(storedClaimOf));
-      await this.claims.record(client, claims.flat()).catch((error: unknown) => {
-        this.recordLater(claims, error);
-      });
       let at = 0;
+      const positions = toWrite.map((p) =>
+        lastPositions(landed.slice(at, (at += p.messages.length))),
+      );
+      await this.claims.record(client, claims.flat()).catch((error: unknown) => {
+        this.recordLater(claims, positions, error);
+      });
       toWrite.forEach((p, i) => {
-        const mine = landed.slice(at, (at += p.messages.length));
         this.metrics.accepted('created', claims[i]!.length);
-        settle(p, { outcome: 'created', claims: claims[i]!, positions: lastPositions(mine) });
+        settle(p, { outcome: 'created', claims: claims[i]!, positions: positions[i] });
       });
     } catch (error) {
       if (kafkaFailed) {
@@ -263,8 +268,14 @@ export class ClaimLogWriter implements OnApplicationShutdown {
    * them); keep them here for resubmissions and retry, then leave them to the projector, which
    * records them from the log too.
    */
-  private recordLater(claims: readonly (readonly StoredClaim[])[], error: unknown): void {
-    for (const c of claims) this.unrecorded.set(c[0]!.reportId, c);
+  private recordLater(
+    claims: readonly (readonly StoredClaim[])[],
+    positions: readonly LogPositions[],
+    error: unknown,
+  ): void {
+    claims.forEach((c, i) =>
+      this.unrecorded.set(c[0]!.reportId, { claims: c, positions: positions[i]! }),
+    );
     this.logger.write('warn', 'could not record the claims of committed reports; retrying', {
       reports: claims.length,
       error: (error as Error).message,
