@@ -7,6 +7,7 @@ import { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { RequireScope } from '../auth/scopes';
+import { ApiAfterToken } from '../consistency/after-token.doc';
 import { invalidRequest, notFound } from '../http/problem';
 import { asOfQuery, isoTime, pageQuery, parseOrThrow } from '../http/validation';
 import { decodeLogCursor, ExportAuditEventsQuery, ListAuditEventsQuery } from './audit.queries';
@@ -72,6 +73,7 @@ const iso = (t: string | undefined) => (t === undefined ? undefined : new Date(t
 @ApiTags('audit')
 @ApiBearerAuth()
 @RequireScope('audit')
+@ApiAfterToken()
 @Controller('v1/audit')
 export class AuditController {
   constructor(

@@ -1,6 +1,6 @@
 import { Body, Controller, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireScope } from '../auth/scopes';
@@ -18,6 +18,19 @@ export class ReportsController {
   @Post()
   @RequireScope('ingest')
   @ApiBody({ schema: { $ref: '#/components/schemas/Report' } })
+  @ApiOperation({
+    summary: 'Submit a report',
+    description:
+      'Answers once the report is committed to the claim log. The answer carries `consistencyToken` ' +
+      '(opaque: where its events sit in the log); pass it as `?after=` to any read to see the ' +
+      "report there. A 200 resubmission carries it when this process knows the events' positions " +
+      '(it wrote them, or the projector has applied them).',
+  })
+  @ApiResponse({
+    status: 201,
+    description: 'accepted: claim ids, resolved places, consistencyToken',
+  })
+  @ApiResponse({ status: 200, description: 'identical resubmission (same answer)' })
   async submit(
     @Body() body: unknown,
     @Req() request: AuthenticatedRequest,

@@ -3,6 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { RequireScope } from '../auth/scopes';
+import { ApiAfterToken } from '../consistency/after-token.doc';
 import { invalidRequest, notFound } from '../http/problem';
 import { asOfQuery, pageQuery, parseOrThrow } from '../http/validation';
 import { actorSlug } from '../ingest/report.schema';
@@ -73,6 +74,7 @@ const withAsOf = (): MethodDecorator => (target, key, descriptor) => {
 @ApiTags('read')
 @ApiBearerAuth()
 @RequireScope('read')
+@ApiAfterToken()
 @Controller('v1')
 export class ReadController {
   constructor(private readonly queries: QueryBus) {}
