@@ -84,6 +84,17 @@ describe('GET /v1/stream', () => {
     expect(JSON.parse(badId.body!).detail).toMatch(/Last-Event-ID/);
   });
 
+  it('is described in the OpenAPI document, as is `after` on reads', async () => {
+    const { body } = await stack.get('/docs/openapi.json');
+    const stream = body.paths['/v1/stream'].get;
+    expect(stream.summary).toMatch(/SSE/);
+    expect(stream.parameters.map((p: Json) => p.name)).toEqual(
+      expect.arrayContaining(['province', 'lastEventId', 'Last-Event-ID']),
+    );
+    const district = body.paths['/v1/districts/{pcode}'].get;
+    expect(district.parameters.map((p: Json) => p.name)).toContain('after');
+  });
+
   it('sends the district document after a report is accepted, and heartbeats', async () => {
     const stream = await open();
     expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
