@@ -195,6 +195,29 @@ describe('GET /v1/stream', () => {
     );
   });
 
+  it('keeps delivering when the LISTEN connections are cut, and listens again', async () => {
+    const stream = await open();
+    const cut = await stack.pool.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'",
+    );
+    expect(cut.rowCount).toBeGreaterThanOrEqual(2); // this API and the replica
+    await post(control('AF0805', 'nrf', 30));
+    await stream.waitFor((events) => districtEvents(events).some((e) => e.district === 'AF0805'));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const listening = await stack.pool.query(
+      "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'",
+    );
+    expect(listening.rowCount).toBeGreaterThanOrEqual(2);
+    await post(control('AF0805', 'taliban', 31));
+    await stream.waitFor((events) =>
+      districtEvents(events).some(
+        (e) =>
+          e.district === 'AF0805' &&
+          e.document.positions.some((p: Json) => p.claimant === 'taliban'),
+      ),
+    );
+  });
+
   it('tells a client resuming from a position it cannot resume to reload', async () => {
     const future = await open(stack.baseUrl, { headers: { 'last-event-id': '1:999999999' } });
     const other = await open(stack.baseUrl, { headers: { 'last-event-id': '999:1' } });

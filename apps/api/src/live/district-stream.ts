@@ -11,6 +11,8 @@ import { ChangesPage, DistrictChange } from './district-changes.reader';
 import { formatStreamPosition, StreamPosition } from './stream-position';
 
 export const PAGE = 200;
+/** After a failed read, try again this much later. */
+const RETRY_MS = 1000;
 
 export type ResetReason = 'read-model-switched' | 'position-pruned' | 'unknown-position';
 
@@ -93,8 +95,9 @@ export class DistrictStream {
         }
       }
     } catch (error) {
-      this.dirty = true; // read again at the next wake
       this.deps.onError(error as Error);
+      // Read again in a while (Postgres restarting), or at the next notice if that comes first.
+      setTimeout(() => this.wake(), RETRY_MS).unref();
     }
   }
 
