@@ -36,21 +36,26 @@ function recordingPartitioner(placed: WeakMap<object, number>): ICustomPartition
   };
 }
 
-/** The position of every message of one produce request, in the order of `messages`. */
+/**
+ * The position of every message of one produce request, in the order of `messages`; undefined
+ * if the answer does not say (the write stands: only its consistency token is lost).
+ */
 function positionsOf(
   messages: readonly ClaimMessage[],
   answer: readonly RecordMetadata[],
   placed: WeakMap<object, number>,
-): LogPosition[] {
+): LogPosition[] | undefined {
   const next = new Map(answer.map((r) => [r.partition, Number(r.baseOffset)]));
-  return messages.map((message) => {
+  const positions: LogPosition[] = [];
+  for (const message of messages) {
     const partition = placed.get(message);
     const offset = partition === undefined ? undefined : next.get(partition);
-    if (partition === undefined || offset === undefined || Number.isNaN(offset))
-      throw new Error('the produce answer does not say where a message landed');
+    if (partition === undefined || offset === undefined || !Number.isSafeInteger(offset))
+      return undefined;
     next.set(partition, offset + 1);
-    return { partition, offset };
-  });
+    positions.push({ partition, offset });
+  }
+  return positions;
 }
 
 /** Bytes of message values per produce request (Kafka refuses record batches over 1 MB). */
@@ -90,17 +95,18 @@ export class TransactionalProducer {
 
   /**
    * One Kafka transaction: every message, or none. Returns where each message landed, in the
-   * order of `messages`.
+   * order of `messages` (undefined when the produce answers do not say).
    */
-  async commit(messages: readonly ClaimMessage[]): Promise<LogPosition[]> {
+  async commit(messages: readonly ClaimMessage[]): Promise<LogPosition[] | undefined> {
     const producer = await this.connected();
     const transaction = await producer.transaction();
     try {
-      const positions: LogPosition[] = [];
+      let positions: LogPosition[] | undefined = [];
       // Several sends in one transaction keep each request under the broker's 1 MB batch limit.
       for (const chunk of chunksOf(messages)) {
         const answer = await transaction.send({ topic: this.topic, messages: chunk });
-        positions.push(...positionsOf(chunk, answer, this.placed));
+        const landed = positionsOf(chunk, answer, this.placed);
+        positions = positions && landed && [...positions, ...landed];
       }
       await transaction.commit();
       return positions;

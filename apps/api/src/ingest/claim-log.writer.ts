@@ -86,7 +86,7 @@ export class ClaimLogWriter implements OnApplicationShutdown {
   /** Reports committed and answered whose `report_claims` rows are still being retried. */
   private readonly unrecorded = new Map<
     string,
-    { readonly claims: readonly StoredClaim[]; readonly positions: LogPositions }
+    { readonly claims: readonly StoredClaim[]; readonly positions: LogPositions | undefined }
   >();
   private topicsReady: Promise<void> | undefined;
   private closed = false;
@@ -219,7 +219,7 @@ export class ClaimLogWriter implements OnApplicationShutdown {
         return !earlier;
       });
       if (timedOut) throw unavailableBecause('timed out waiting for Postgres');
-      let landed: LogPosition[] = [];
+      let landed: LogPosition[] | undefined = [];
       if (toWrite.length > 0) {
         kafkaFailed = true;
         const started = performance.now();
@@ -230,9 +230,10 @@ export class ClaimLogWriter implements OnApplicationShutdown {
       // Committed to the log: from here on the answer is the truth, whatever Postgres says.
       const claims = toWrite.map((p) => p.report.events.map(storedClaimOf));
       let at = 0;
-      const positions = toWrite.map((p) =>
-        lastPositions(landed.slice(at, (at += p.messages.length))),
-      );
+      const positions = toWrite.map((p) => {
+        const mine = landed?.slice(at, (at += p.messages.length));
+        return mine && lastPositions(mine);
+      });
       await this.claims.record(client, claims.flat()).catch((error: unknown) => {
         this.recordLater(claims, positions, error);
       });
@@ -270,11 +271,11 @@ export class ClaimLogWriter implements OnApplicationShutdown {
    */
   private recordLater(
     claims: readonly (readonly StoredClaim[])[],
-    positions: readonly LogPositions[],
+    positions: readonly (LogPositions | undefined)[],
     error: unknown,
   ): void {
     claims.forEach((c, i) =>
-      this.unrecorded.set(c[0]!.reportId, { claims: c, positions: positions[i]! }),
+      this.unrecorded.set(c[0]!.reportId, { claims: c, positions: positions[i] }),
     );
     this.logger.write('warn', 'could not record the claims of committed reports; retrying', {
       reports: claims.length,
