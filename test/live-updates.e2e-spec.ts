@@ -82,6 +82,10 @@ describe('GET /v1/stream', () => {
     const badId = await open(stack.baseUrl, { headers: { 'last-event-id': 'yesterday' } });
     expect(badId.status).toBe(400);
     expect(JSON.parse(badId.body!).detail).toMatch(/Last-Event-ID/);
+    // HEAD gets the headers, never an open stream.
+    const head = await stack.request('HEAD', '/v1/stream');
+    expect(head.status).toBe(200);
+    expect(head.contentType).toMatch(/^text\/event-stream/);
   });
 
   it('is described in the OpenAPI document, as is `after` on reads', async () => {

@@ -78,6 +78,11 @@ export class StreamController {
       throw invalidRequest(
         'Last-Event-ID (or lastEventId) is not a position this API gave out; use an event id of the stream, or none to start from now',
       );
+    // Fastify answers HEAD with the GET route: headers only, never an open stream.
+    if (request.method === 'HEAD') {
+      await reply.header('content-type', 'text/event-stream; charset=utf-8').send();
+      return;
+    }
     await this.streams.serve(request.caller!.keyId, reply, { province: q.province, from });
   }
 }
