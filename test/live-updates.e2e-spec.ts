@@ -310,6 +310,7 @@ describe('read your own writes (consistencyToken, ?after=)', () => {
         '/v1/provinces/AF09',
         '/v1/actors/nrf',
         '/v1/districts/AF0908/history',
+        '/v1/audit/districts/AF0908/explain',
       ])
         expect((await stack.get(path, { query: { after: next.consistencyToken } })).status).toBe(
           200,
