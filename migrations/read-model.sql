@@ -141,6 +141,21 @@ CREATE TABLE :schema.observed_pending (
 );
 CREATE INDEX ON :schema.observed_pending (district);
 
+-- Every change of a district's current document, appended by the live projector in the batch's
+-- transaction (and by a scoped replay for the districts it rewrites), for the live stream
+-- (GET /v1/stream): the API reads the rows after a subscriber's position. Positions are taken
+-- under a transaction-level advisory lock (DistrictChangesRepository), so they are committed
+-- in order and a reader that saw a position never later sees a smaller one appear. Rows older
+-- than the retention are pruned by the projector (the newest row always stays). A full replay's
+-- bulk load leaves it empty: subscribers are told to reload when a version goes live.
+CREATE TABLE :schema.district_changes (
+  position   bigserial PRIMARY KEY,
+  district   text NOT NULL,
+  province   text NOT NULL,
+  changed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ON :schema.district_changes (province, position);
+
 -- Every actor that claims something or is named by a claim.
 CREATE TABLE :schema.actors (
   actor text PRIMARY KEY

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { Config, PlatformModule } from '@sitrep/platform';
 import { auditParts } from './audit/audit.parts';
@@ -7,7 +7,14 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyRepository } from './auth/api-key.repository';
 import { KeysController } from './auth/keys.controller';
 import { curationParts } from './curation/curation.parts';
+import { CheckpointsReader } from './consistency/checkpoints.reader';
+import { ConsistencyInterceptor } from './consistency/consistency.interceptor';
+import { ConsistencyWaiter } from './consistency/consistency-waiter';
 import { HealthController } from './health/health.controller';
+import { DistrictChangesReader } from './live/district-changes.reader';
+import { LiveStreams } from './live/live-streams';
+import { ProjectionListener } from './live/projection-listener';
+import { StreamController } from './live/stream.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { ClaimLogWriter } from './ingest/claim-log.writer';
 import { KnownClaimsLoader } from './ingest/known-claims.loader';
@@ -43,6 +50,7 @@ const parts = {
     ReportsController,
     ReportBatchesController,
     ReadController,
+    StreamController,
     KeysController,
     HealthController,
     ReplaysController,
@@ -53,6 +61,9 @@ const parts = {
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
+    { provide: APP_INTERCEPTOR, useClass: ConsistencyInterceptor },
+    CheckpointsReader,
+    ConsistencyWaiter,
     ApiKeyRepository,
     IngestMetrics,
     ReportClaimsRepository,
@@ -73,6 +84,9 @@ const parts = {
     ResolvePlaceHandler,
     GetTimespanHandler,
     ReplayService,
+    ProjectionListener,
+    DistrictChangesReader,
+    LiveStreams,
     ...auditParts.providers,
     ...curationParts.providers,
   ],

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Config, PlatformModule } from '@sitrep/platform';
+import { ChangesPrunerService } from './changes-pruner.service';
 import { ClaimProjector } from './claim-projector';
 import { DeadLetterPublisher } from './dead-letter.publisher';
 import { MetricsServer } from './metrics.server';
@@ -21,6 +22,7 @@ export class ProjectorModule {
         DeadLetterPublisher,
         ObservedSettlerService,
         StatisticsService,
+        ChangesPrunerService,
         ProjectorConsumer,
       ],
     };

@@ -25,6 +25,15 @@ export interface Config {
   readonly kafkaReplicationFactor: number | undefined;
   /** `min.insync.replicas` of those topics; undefined: 2 when replicated 3 times or more, else 1. */
   readonly kafkaMinInsyncReplicas: number | undefined;
+  /** Live stream: a comment is sent on an idle stream this often. */
+  readonly streamHeartbeatMs: number;
+  /** Live stream: open streams per API key, and in all, per API process. */
+  readonly streamMaxPerKey: number;
+  readonly streamMaxStreams: number;
+  /** How long the projector keeps rows of `district_changes` (resumable stream positions). */
+  readonly streamRetentionMs: number;
+  /** How long a read with `?after=<consistency token>` waits for the projector. */
+  readonly consistencyWaitMs: number;
 }
 
 export class ConfigError extends Error {
@@ -118,6 +127,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     kafkaReplicationFactor: optionalInteger(env, 'KAFKA_REPLICATION_FACTOR', 1, 5, problems),
     kafkaMinInsyncReplicas: optionalInteger(env, 'KAFKA_MIN_INSYNC_REPLICAS', 1, 5, problems),
+    streamHeartbeatMs: integer(env, 'STREAM_HEARTBEAT_MS', 15000, 100, 300000, problems),
+    streamMaxPerKey: integer(env, 'STREAM_MAX_PER_KEY', 5, 1, 10000, problems),
+    streamMaxStreams: integer(env, 'STREAM_MAX_STREAMS', 500, 1, 100000, problems),
+    streamRetentionMs: integer(
+      env,
+      'STREAM_RETENTION_MS',
+      24 * 3600 * 1000,
+      1000,
+      90 * 24 * 3600 * 1000,
+      problems,
+    ),
+    consistencyWaitMs: integer(env, 'CONSISTENCY_WAIT_MS', 5000, 0, 60000, problems),
   };
   if (
     config.kafkaReplicationFactor !== undefined &&

@@ -133,6 +133,7 @@ describe('migrate', () => {
       expect.arrayContaining([
         'checkpoints',
         'dead_letters',
+        'district_changes',
         'district_status',
         'events',
         'positions',

@@ -90,8 +90,11 @@ const MIGRATION_LOCK = 7_402_211;
  * Apply numbered migrations, load the gazetteer if its files changed, and make sure a live
  * read-model version exists. Safe to run from several processes at once.
  */
-/** The layout of migrations/read-model.sql (2: facts on events, timelines, observed rewrites). */
-export const READ_MODEL_FORMAT = 2;
+/**
+ * The layout of migrations/read-model.sql (2: facts on events, timelines, observed rewrites;
+ * 3: district_changes for the live stream).
+ */
+export const READ_MODEL_FORMAT = 3;
 
 export async function migrate(
   pool: Pool,

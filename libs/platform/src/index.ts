@@ -11,3 +11,4 @@ export * from './report-claims';
 export * from './table';
 export * from './unavailable';
 export * from './nest';
+export * from './projection-notices';

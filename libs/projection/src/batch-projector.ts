@@ -5,6 +5,7 @@ import { decodeEvent, Gazetteer, LoggedEvent, placeProblem } from '@sitrep/domai
 import { Clock, inTransaction, recordReportClaims } from '@sitrep/platform';
 import { Pool, PoolClient } from 'pg';
 import { CheckpointsRepository, DeadLetter } from './pg/checkpoints.repository';
+import { DistrictChangesRepository } from './pg/district-changes.repository';
 import { ObservedPendingRepository } from './pg/observed-pending.repository';
 import { PgProjectionStore } from './pg/pg-projection-store';
 import { writeEffects } from './pg/projection-writer';
@@ -138,6 +139,11 @@ export class BatchProjector {
       await checkpoints.recordDeadLetters(topic, letters);
       const nextOffset = Math.max(from, Number(lastOffset) + 1);
       await checkpoints.save(topic, [{ partition, nextOffset, clock: effects.clock }]);
+      // Last: the live stream's change rows (their lock serialises only the commit) and the
+      // notice that wakes streams and reads waiting for a consistency token.
+      const changes = new DistrictChangesRepository(client, schema);
+      await changes.append(effects.states.filter((s) => !s.isLane).map((s) => s.district));
+      await changes.announce();
       return {
         applied: effects.applied.length,
         skipped: messages.length - fresh.length + effects.duplicates,

@@ -16,3 +16,4 @@ export * from './pg/pg-projection-store';
 export * from './pg/projection-writer';
 export * from './pg/statistics.repository';
 export * from './pg/timelines.repository';
+export * from './pg/district-changes.repository';

@@ -3,7 +3,12 @@
  * (`read_model_versions`: building, live, retired, failed; their schemas), their checkpoints, and
  * order-independent checksums of their rows at the same log positions.
  */
-import { createReadModelVersion, inTransaction, quoteIdent } from '@sitrep/platform';
+import {
+  createReadModelVersion,
+  inTransaction,
+  PROJECTION_CHANNEL,
+  quoteIdent,
+} from '@sitrep/platform';
 import { Pool, PoolClient } from 'pg';
 
 export interface Version {
@@ -73,6 +78,8 @@ export class ReadModelVersions {
       "UPDATE read_model_versions SET state = 'live', live_since = now() WHERE version = $1",
       [next.version],
     );
+    // Live streams learn of the switch at once (they tell their clients to reload).
+    await client.query('SELECT pg_notify($1, $2)', [PROJECTION_CHANNEL, next.schema]);
   }
 
   /** Drop a version's schema: a failed build or a retired version, never the live one. */

@@ -8,6 +8,7 @@ import { inTransaction, liveReadModel } from '@sitrep/platform';
 import {
   BulkStore,
   DeadLetterProducer,
+  DistrictChangesRepository,
   EVENT_COLUMNS,
   POSITION_COLUMNS,
   ProjectionEngine,
@@ -154,6 +155,10 @@ export class ScopedReplay {
       `COPY ${schema}.position_timeline (${POSITION_COLUMNS}) FROM STDIN`,
     );
     await writeCurrentRows(client, schema, this.store, sink, deps.clock.now().toISOString());
+    // Live streams: every district of the province may read differently now.
+    const changes = new DistrictChangesRepository(client, schema);
+    await changes.append(districts.map((pcode) => ({ pcode, province })));
+    await changes.announce();
   }
 
   async stop(): Promise<void> {

@@ -12,6 +12,7 @@ import { pathOr404 } from '../http/path-params';
 import { parseOrThrow } from '../http/validation';
 import { auditDocs } from './audit.docs';
 import { eventsQuery, explainParams, explainQuery } from './audit.requests';
+import { ApiAfterToken } from '../consistency/after-token.doc';
 import { decodeLogCursor, ExportAuditEventsQuery, ListAuditEventsQuery } from './audit.queries';
 import { decodePlaceCursor, ExplainDistrictQuery } from './explain-district.query';
 
@@ -49,6 +50,7 @@ const iso = (t: string | undefined) => (t === undefined ? undefined : new Date(t
 
 @ApiTags('audit')
 @RequireScope('audit')
+@ApiAfterToken()
 @Controller('v1/audit')
 export class AuditController {
   constructor(

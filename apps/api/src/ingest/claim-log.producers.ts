@@ -1,5 +1,5 @@
 import { ClaimEvent } from '@sitrep/domain';
-import { Kafka, Producer } from 'kafkajs';
+import { ICustomPartitioner, Kafka, Partitioners, Producer, RecordMetadata } from 'kafkajs';
 
 /** A message of the claim topic: keyed by province, the event as JSON, its type and schema. */
 export interface ClaimMessage {
@@ -13,6 +13,50 @@ export const toMessage = (e: ClaimEvent): ClaimMessage => ({
   value: JSON.stringify(e),
   headers: { type: e.type, schema: String(e.schema) },
 });
+
+/** Where a message landed in the log. */
+export interface LogPosition {
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/**
+ * Kafka's default partitioner (murmur2 of the key, as the Java client), remembering the partition
+ * it gave each message object: a produce answer says only where each partition's first message
+ * of the request landed (`baseOffset`), the rest follow it in order.
+ */
+function recordingPartitioner(placed: WeakMap<object, number>): ICustomPartitioner {
+  return () => {
+    const partitioner = Partitioners.DefaultPartitioner();
+    return (args) => {
+      const partition = partitioner(args);
+      placed.set(args.message, partition);
+      return partition;
+    };
+  };
+}
+
+/**
+ * The position of every message of one produce request, in the order of `messages`; undefined
+ * if the answer does not say (the write stands: only its consistency token is lost).
+ */
+function positionsOf(
+  messages: readonly ClaimMessage[],
+  answer: readonly RecordMetadata[],
+  placed: WeakMap<object, number>,
+): LogPosition[] | undefined {
+  const next = new Map(answer.map((r) => [r.partition, Number(r.baseOffset)]));
+  const positions: LogPosition[] = [];
+  for (const message of messages) {
+    const partition = placed.get(message);
+    const offset = partition === undefined ? undefined : next.get(partition);
+    if (partition === undefined || offset === undefined || !Number.isSafeInteger(offset))
+      return undefined;
+    next.set(partition, offset + 1);
+    positions.push({ partition, offset });
+  }
+  return positions;
+}
 
 /** Bytes of message values per produce request (Kafka refuses record batches over 1 MB). */
 const SEND_BYTES = 256 * 1024;
@@ -39,6 +83,7 @@ function* chunksOf(messages: readonly ClaimMessage[]): Generator<ClaimMessage[]>
  */
 export class TransactionalProducer {
   private producer: Promise<Producer> | undefined;
+  private readonly placed = new WeakMap<object, number>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -48,16 +93,23 @@ export class TransactionalProducer {
     private readonly topicsReady: () => Promise<void>,
   ) {}
 
-  /** One Kafka transaction: every message, or none. */
-  async commit(messages: readonly ClaimMessage[]): Promise<void> {
+  /**
+   * One Kafka transaction: every message, or none. Returns where each message landed, in the
+   * order of `messages` (undefined when the produce answers do not say).
+   */
+  async commit(messages: readonly ClaimMessage[]): Promise<LogPosition[] | undefined> {
     const producer = await this.connected();
     const transaction = await producer.transaction();
     try {
+      let positions: LogPosition[] | undefined = [];
       // Several sends in one transaction keep each request under the broker's 1 MB batch limit.
       for (const chunk of chunksOf(messages)) {
-        await transaction.send({ topic: this.topic, messages: chunk });
+        const answer = await transaction.send({ topic: this.topic, messages: chunk });
+        const landed = positionsOf(chunk, answer, this.placed);
+        positions = positions && landed && [...positions, ...landed];
       }
       await transaction.commit();
+      return positions;
     } catch (error) {
       await transaction.abort().catch(() => undefined);
       throw error;
@@ -86,6 +138,7 @@ export class TransactionalProducer {
           idempotent: true,
           maxInFlightRequests: 1,
           transactionTimeout: 30000,
+          createPartitioner: recordingPartitioner(this.placed),
         });
         await producer.connect();
         return producer;

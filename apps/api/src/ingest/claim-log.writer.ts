@@ -15,13 +15,19 @@ import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { unavailable } from '../http/problem';
 import { IngestMetrics } from '../metrics/ingest-metrics';
-import { ClaimMessage, toMessage, TransactionalProducer } from './claim-log.producers';
+import { LogPositions, lastPositions } from '../consistency/consistency-token';
+import { ClaimMessage, LogPosition, toMessage, TransactionalProducer } from './claim-log.producers';
 import { ReportClaimsRepository, StoredClaim, storedClaimOf } from './report-claims.repository';
 
-export type WriteOutcome =
-  | { readonly outcome: 'created'; readonly claims: readonly StoredClaim[] }
-  | { readonly outcome: 'identical'; readonly claims: readonly StoredClaim[] }
-  | { readonly outcome: 'conflict'; readonly claims: readonly StoredClaim[] };
+/**
+ * `positions`: where the report's events sit in the log (partition → offset of its last event
+ * there), when this process knows it (it wrote them, or a submission of it is in flight here).
+ */
+export type WriteOutcome = {
+  readonly outcome: 'created' | 'identical' | 'conflict';
+  readonly claims: readonly StoredClaim[];
+  readonly positions?: LogPositions;
+};
 
 interface Pending {
   readonly report: AcceptedReport;
@@ -45,9 +51,13 @@ const GROUP_BYTES = 2 * 1024 * 1024;
 const RECORD_RETRIES = [1000, 5000, 30000];
 
 /** What a report that arrives after `claims` were accepted under its id gets. */
-function resubmission(report: AcceptedReport, claims: readonly StoredClaim[]): WriteOutcome {
+function resubmission(
+  report: AcceptedReport,
+  claims: readonly StoredClaim[],
+  positions?: LogPositions,
+): WriteOutcome {
   const outcome = claims[0]?.digest === report.digest ? 'identical' : 'conflict';
-  return { outcome, claims };
+  return { outcome, claims, ...(positions && { positions }) };
 }
 
 const unavailableBecause = (reason: string) =>
@@ -81,7 +91,10 @@ export class ClaimLogWriter implements OnApplicationShutdown {
   /** Reports of this process being written, by report id. */
   private readonly inFlight = new Map<string, Promise<WriteOutcome>>();
   /** Reports committed and answered whose `report_claims` rows are still being retried. */
-  private readonly unrecorded = new Map<string, readonly StoredClaim[]>();
+  private readonly unrecorded = new Map<
+    string,
+    { readonly claims: readonly StoredClaim[]; readonly positions: LogPositions | undefined }
+  >();
   private topicsReady: Promise<void> | undefined;
   private closed = false;
 
@@ -117,10 +130,11 @@ export class ClaimLogWriter implements OnApplicationShutdown {
   /** Append an accepted report to the log, unless its report id was accepted before. */
   write(report: AcceptedReport): Promise<WriteOutcome> {
     const answered = this.unrecorded.get(report.reportId);
-    if (answered) return Promise.resolve(resubmission(report, answered));
+    if (answered) return Promise.resolve(resubmission(report, answered.claims, answered.positions));
     // If the first submission fails (Kafka down), so does this one, within the same time.
     const earlier = this.inFlight.get(report.reportId);
-    if (earlier) return earlier.then((outcome) => resubmission(report, outcome.claims));
+    if (earlier)
+      return earlier.then((outcome) => resubmission(report, outcome.claims, outcome.positions));
     const written = new Promise<WriteOutcome>((resolve, reject) => {
       if (this.closed) return reject(unavailableBecause('the API is shutting down'));
       const messages = report.events.map(toMessage);
@@ -212,21 +226,27 @@ export class ClaimLogWriter implements OnApplicationShutdown {
         return !earlier;
       });
       if (timedOut) throw unavailableBecause('timed out waiting for Postgres');
+      let landed: LogPosition[] | undefined = [];
       if (toWrite.length > 0) {
         kafkaFailed = true;
         const started = performance.now();
-        await producer.commit(toWrite.flatMap((p) => p.messages));
+        landed = await producer.commit(toWrite.flatMap((p) => p.messages));
         this.metrics.kafkaTransaction((performance.now() - started) / 1000, true, toWrite.length);
         kafkaFailed = false;
       }
       // Committed to the log: from here on the answer is the truth, whatever Postgres says.
       const claims = toWrite.map((p) => p.report.events.map(storedClaimOf));
+      let at = 0;
+      const positions = toWrite.map((p) => {
+        const mine = landed?.slice(at, (at += p.messages.length));
+        return mine && lastPositions(mine);
+      });
       await this.claims.record(client, claims.flat()).catch((error: unknown) => {
-        this.recordLater(claims, error);
+        this.recordLater(claims, positions, error);
       });
       toWrite.forEach((p, i) => {
         this.metrics.accepted('created', claims[i]!.length);
-        settle(p, { outcome: 'created', claims: claims[i]! });
+        settle(p, { outcome: 'created', claims: claims[i]!, positions: positions[i] });
       });
     } catch (error) {
       if (kafkaFailed) {
@@ -256,8 +276,14 @@ export class ClaimLogWriter implements OnApplicationShutdown {
    * them); keep them here for resubmissions and retry, then leave them to the projector, which
    * records them from the log too.
    */
-  private recordLater(claims: readonly (readonly StoredClaim[])[], error: unknown): void {
-    for (const c of claims) this.unrecorded.set(c[0]!.reportId, c);
+  private recordLater(
+    claims: readonly (readonly StoredClaim[])[],
+    positions: readonly (LogPositions | undefined)[],
+    error: unknown,
+  ): void {
+    claims.forEach((c, i) =>
+      this.unrecorded.set(c[0]!.reportId, { claims: c, positions: positions[i] }),
+    );
     this.logger.write('warn', 'could not record the claims of committed reports; retrying', {
       reports: claims.length,
       error: (error as Error).message,

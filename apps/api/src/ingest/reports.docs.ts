@@ -11,6 +11,11 @@ export const reportReceiptAnswer = named(
   z.strictObject({
     reportId: z.string(),
     recordedAt: isoInstant,
+    consistencyToken: z.string().optional().meta({
+      description:
+        "where the report's events sit in the log (opaque): pass it as `?after=` to any read to see the report there. A 200 carries it when this API process knows the positions (it wrote the events, or the projector has applied them)",
+      example: 'MDoxMjQsMzo4OQ',
+    }),
     claims: z.array(
       z.strictObject({
         index: z.number().int(),

@@ -10,7 +10,9 @@ import {
   targetIdsOf,
 } from '@sitrep/domain';
 import { claimIds, CLOCK, Clock, GAZETTEER } from '@sitrep/platform';
+import { encodeConsistencyToken, LogPositions } from '../consistency/consistency-token';
 import { conflict, unprocessable } from '../http/problem';
+import { ReadModelReader } from '../queries/read-model.reader';
 import { ClaimLogWriter } from './claim-log.writer';
 import { KnownClaimsLoader } from './known-claims.loader';
 import { StoredClaim } from './report-claims.repository';
@@ -28,6 +30,8 @@ export interface ReportReceipt {
   readonly body: {
     readonly reportId: string;
     readonly recordedAt: string;
+    /** Where the report's events sit in the log, for `?after=` on reads (when known). */
+    readonly consistencyToken?: string;
     readonly claims: readonly {
       index: number;
       claimId: string;
@@ -41,12 +45,14 @@ function receipt(
   reportId: string,
   claims: readonly StoredClaim[],
   created: boolean,
+  positions: LogPositions | undefined,
 ): ReportReceipt {
   return {
     created,
     body: {
       reportId,
       recordedAt: claims[0]?.recordedAt ?? '',
+      ...(positions && { consistencyToken: encodeConsistencyToken(positions) }),
       claims: claims.map((c) => ({
         index: c.index,
         claimId: c.claimId,
@@ -91,6 +97,7 @@ export class SubmitReportHandler implements ICommandHandler<SubmitReportCommand,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly known: KnownClaimsLoader,
     private readonly writer: ClaimLogWriter,
+    private readonly readModel: ReadModelReader,
   ) {
     this.places = new PlaceResolver(gazetteer);
   }
@@ -116,6 +123,12 @@ export class SubmitReportHandler implements ICommandHandler<SubmitReportCommand,
         { claimIds: written.claims.map((c) => c.claimId) },
       );
     }
-    return receipt(report.reportId, written.claims, written.outcome === 'created');
+    // An identical resubmission written by another process: its positions, once projected.
+    const positions =
+      written.positions ??
+      (await this.readModel
+        .logPositions(written.claims.map((c) => c.claimId))
+        .catch(() => undefined));
+    return receipt(report.reportId, written.claims, written.outcome === 'created', positions);
   }
 }

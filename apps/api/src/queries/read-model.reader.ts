@@ -100,6 +100,23 @@ export class ReadModelReader {
   }
 
   /**
+   * Where these claims sit in the log (partition → offset of the last of them there), when the
+   * projector has applied every one of them; undefined otherwise.
+   */
+  async logPositions(claimIds: readonly string[]): Promise<Map<number, number> | undefined> {
+    if (claimIds.length === 0) return undefined;
+    const schema = await this.schema();
+    const { rows } = await this.pool.query<{ partition: number; last: string; claims: string }>(
+      `SELECT partition, max(log_offset) AS last, count(*) AS claims FROM ${schema}.events
+        WHERE claim_id = ANY($1::uuid[]) GROUP BY partition`,
+      [claimIds],
+    );
+    const found = rows.reduce((sum, r) => sum + Number(r.claims), 0);
+    if (found !== new Set(claimIds).size) return undefined;
+    return new Map(rows.map((r) => [r.partition, Number(r.last)]));
+  }
+
+  /**
    * What `claimant` claims now, district by district: read from its rows in `positions`
    * (indexed by claimant), not from the districts' whole documents.
    */

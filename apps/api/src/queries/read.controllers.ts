@@ -6,6 +6,7 @@ import { ApiDoc } from '../http/openapi/api-doc.decorator';
 import { invalidRequest } from '../http/problem';
 import { districtPcode, pathOr404, provincePcode } from '../http/path-params';
 import { parseOrThrow } from '../http/validation';
+import { ApiAfterToken } from '../consistency/after-token.doc';
 import { GetActorQuery, GetClaimQuery, ResolvePlaceQuery } from './actors-claims.queries';
 import {
   GetDistrictHistoryQuery,
@@ -50,6 +51,7 @@ const decodeInstantCursor = (cursor: string | undefined) => {
 
 @ApiTags('read')
 @RequireScope('read')
+@ApiAfterToken()
 @Controller('v1')
 export class ReadController {
   constructor(private readonly queries: QueryBus) {}

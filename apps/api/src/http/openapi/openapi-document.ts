@@ -119,6 +119,20 @@ function problemStatuses({ doc, scope }: Documented): number[] {
   return [...statuses].filter((s) => !(s in doc.responses)).sort();
 }
 
+/**
+ * Parameters handled before the handler's own validation and declared with Nest's decorators
+ * (`?after=` of ConsistencyInterceptor via @ApiAfterToken, a request header such as
+ * `Last-Event-ID` via @ApiHeader): kept as declared, unless the zod schemas name them too.
+ */
+function handledOutside(generated: Record<string, unknown>, doc: OperationDoc): unknown[] {
+  const own = new Set([
+    ...Object.keys(doc.params?.shape ?? {}),
+    ...Object.keys(doc.query?.shape ?? {}),
+  ]);
+  const declared = (generated['parameters'] ?? []) as { name: string; in: string }[];
+  return declared.filter((p) => (p.in === 'header' || p.in === 'query') && !own.has(p.name));
+}
+
 function operation(
   schemas: SchemaConverter,
   generated: Record<string, unknown>,
@@ -139,6 +153,7 @@ function operation(
     parameters: [
       ...parameters(schemas, doc.params, 'path'),
       ...parameters(schemas, doc.query, 'query'),
+      ...handledOutside(generated, doc),
     ],
     ...(doc.body && {
       requestBody: {
