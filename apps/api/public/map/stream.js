@@ -1,6 +1,6 @@
 /**
  * Live updates. `GET /v1/stream` sends Server-Sent Events (event `district`, data: the district's
- * document), but EventSource cannot send an Authorization header, so the page reads the stream
+ * document; event `reset` when it cannot resume: the view is reloaded; ids are opaque), but EventSource cannot send an Authorization header, so the page reads the stream
  * with fetch() and parses it here. It reconnects with backoff from the last event id it saw; where
  * the API has no stream (404), it polls instead, and tries the stream again now and then.
  */
@@ -84,6 +84,12 @@ export function followDistricts({ province, headers, onDocument, onMode, poll, p
     let watchdog = setTimeout(() => connection.abort(), SILENCE_MS);
     const feed = sseParser((message) => {
       if (message.id !== null) lastEventId = message.id;
+      // The stream could not resume (a rebuilt read model went live, or the changes after our
+      // position were pruned): reload what is shown, then follow on from the new id.
+      if (message.event === 'reset') {
+        poll().catch((error) => console.warn('reloading after a reset failed', error));
+        return;
+      }
       if (message.event !== 'district') return;
       try {
         onDocument(JSON.parse(message.data));
