@@ -91,7 +91,7 @@ describe('GET /v1/stream', () => {
   it('is described in the OpenAPI document, as is `after` on reads', async () => {
     const { body } = await stack.get('/docs/openapi.json');
     const stream = body.paths['/v1/stream'].get;
-    expect(stream.summary).toMatch(/SSE/);
+    expect(stream.summary).toMatch(/Server-Sent Events/);
     expect(stream.parameters.map((p: Json) => p.name)).toEqual(
       expect.arrayContaining(['province', 'lastEventId', 'Last-Event-ID']),
     );

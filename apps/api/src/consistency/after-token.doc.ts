@@ -7,6 +7,7 @@ export const ApiAfterToken = () =>
     ApiQuery({
       name: 'after',
       required: false,
+      schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', example: 'MDoxMjQsMzo4OQ' },
       description:
         'consistencyToken from POST /v1/reports: the read waits (up to CONSISTENCY_WAIT_MS, 5 s) until the projector has applied that report',
     }),

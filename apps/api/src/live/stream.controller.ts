@@ -18,7 +18,12 @@ export class StreamController {
 
   @Get()
   @ApiDoc(streamDoc)
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event id' })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'resume after this event id',
+    schema: { type: 'string', maxLength: 40 },
+  })
   async stream(
     @Query() query: unknown,
     @Headers('last-event-id') header: string | undefined,
