@@ -18,12 +18,10 @@ export const streamQuery = z.strictObject({
     .meta({ description: 'resume after this event id (as the Last-Event-ID header, which wins)' }),
 });
 
-const position = z
-  .string()
-  .meta({
-    description: 'opaque stream position (`<version>:<n>`), the event id',
-    example: '3:1042',
-  });
+const position = z.string().meta({
+  description: 'opaque stream position (`<version>:<n>`), the event id',
+  example: '3:1042',
+});
 
 export const streamEventData = named(
   'StreamEventData',
