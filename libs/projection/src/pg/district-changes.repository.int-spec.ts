@@ -3,49 +3,23 @@
  * whatever order transactions take them in, a notice comes on commit only, and pruning keeps a
  * suffix and always the newest row.
  */
-import {
-  createPool,
-  DEFAULT_DATABASE_URL,
-  ensureDatabase,
-  liveReadModel,
-  migrate,
-  PROJECTION_CHANNEL,
-  quoteIdent,
-} from '@sitrep/platform';
-import { randomBytes } from 'node:crypto';
-import { Client, Pool, PoolClient } from 'pg';
+import { PROJECTION_CHANNEL } from '@sitrep/platform';
+import { Client, PoolClient } from 'pg';
 import { DistrictChangesRepository } from './district-changes.repository';
+import { readModelDatabase } from '../testing/read-model-database';
 
-const name = `sitrep_t_${randomBytes(4).toString('hex')}`;
-const url = new URL(process.env['SITREP_TEST_DATABASE_URL'] || DEFAULT_DATABASE_URL);
-url.pathname = `/${name}`;
-let pool: Pool;
-let schema: string;
-
-beforeAll(async () => {
-  await ensureDatabase(url.toString());
-  pool = createPool(url.toString(), 6);
-  await migrate(pool);
-  schema = (await liveReadModel(pool)).schema;
-});
-
-afterAll(async () => {
-  await pool.end();
-  const admin = createPool(new URL('/postgres', url).toString(), 1);
-  await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-  await admin.end();
-});
+const db = readModelDatabase(6);
 
 async function transaction(): Promise<PoolClient> {
-  const client = await pool.connect();
+  const client = await db.pool.connect();
   await client.query('BEGIN');
   return client;
 }
 
 const positions = async () =>
   (
-    await pool.query<{ position: string; district: string }>(
-      `SELECT position, district FROM ${schema}.district_changes ORDER BY position`,
+    await db.pool.query<{ position: string; district: string }>(
+      `SELECT position, district FROM ${db.schema}.district_changes ORDER BY position`,
     )
   ).rows.map((r) => [Number(r.position), r.district] as const);
 
@@ -56,12 +30,12 @@ describe('district_changes', () => {
     const first = await transaction();
     const second = await transaction();
     try {
-      await new DistrictChangesRepository(first, schema).append([
+      await new DistrictChangesRepository(first, db.schema).append([
         { pcode: 'AF0101', province: 'AF01' },
         { pcode: 'AF0101', province: 'AF01' }, // once per batch
       ]);
       let secondDone = false;
-      const appending = new DistrictChangesRepository(second, schema)
+      const appending = new DistrictChangesRepository(second, db.schema)
         .append([{ pcode: 'AF0802', province: 'AF08' }])
         .then(() => (secondDone = true));
       await sleep(300);
@@ -82,45 +56,45 @@ describe('district_changes', () => {
   });
 
   it('given a listener, then it is told on commit, never of a batch rolled back', async () => {
-    const listener = new Client({ connectionString: url.toString() });
+    const listener = new Client({ connectionString: db.url });
     await listener.connect();
     const notices: string[] = [];
     listener.on('notification', (n) => notices.push(n.payload ?? ''));
     await listener.query(`LISTEN ${PROJECTION_CHANNEL}`);
     try {
       const rolledBack = await transaction();
-      await new DistrictChangesRepository(rolledBack, schema).announce();
+      await new DistrictChangesRepository(rolledBack, db.schema).announce();
       await rolledBack.query('ROLLBACK');
       rolledBack.release();
       const committed = await transaction();
-      await new DistrictChangesRepository(committed, schema).announce();
+      await new DistrictChangesRepository(committed, db.schema).announce();
       await sleep(200);
       expect(notices).toEqual([]);
       await committed.query('COMMIT');
       committed.release();
       for (let i = 0; i < 50 && notices.length === 0; i++) await sleep(20);
-      expect(notices).toEqual([schema]);
+      expect(notices).toEqual([db.schema]);
     } finally {
       await listener.end();
     }
   });
 
   it('given rows older than the retention, then pruning deletes them by position, and never the newest', async () => {
-    const changes = new DistrictChangesRepository(pool, schema);
-    await pool.query(`DELETE FROM ${schema}.district_changes`);
+    const changes = new DistrictChangesRepository(db.pool, db.schema);
+    await db.pool.query(`DELETE FROM ${db.schema}.district_changes`);
     for (const pcode of ['AF0101', 'AF0102', 'AF0103'])
       await changes.append([{ pcode, province: 'AF01' }]);
     const all = await positions();
     // The first two are an hour old; the third is new.
-    await pool.query(
-      `UPDATE ${schema}.district_changes SET changed_at = now() - interval '1 hour' WHERE position <= $1`,
+    await db.pool.query(
+      `UPDATE ${db.schema}.district_changes SET changed_at = now() - interval '1 hour' WHERE position <= $1`,
       [all[1]![0]],
     );
     expect(await changes.prune(60_000)).toBe(2);
     expect(await positions()).toEqual([all[2]]);
     // All old: the newest stays, so a caught-up reader is never told it was pruned.
-    await pool.query(
-      `UPDATE ${schema}.district_changes SET changed_at = now() - interval '1 hour'`,
+    await db.pool.query(
+      `UPDATE ${db.schema}.district_changes SET changed_at = now() - interval '1 hour'`,
     );
     expect(await changes.prune(60_000)).toBe(0);
     expect(await positions()).toEqual([all[2]]);

@@ -2,50 +2,24 @@
  * Pending observed rewrites against a real Postgres: a batch marking a district never waits for a
  * rewrite of it in progress, and its mark outlives that rewrite; one settler at a time.
  */
-import {
-  createPool,
-  DEFAULT_DATABASE_URL,
-  ensureDatabase,
-  liveReadModel,
-  migrate,
-  quoteIdent,
-} from '@sitrep/platform';
-import { randomBytes } from 'node:crypto';
-import { Pool, PoolClient } from 'pg';
+import { PoolClient } from 'pg';
 import { ObservedPendingRepository } from './observed-pending.repository';
+import { readModelDatabase } from '../testing/read-model-database';
 
-const name = `sitrep_t_${randomBytes(4).toString('hex')}`;
-const url = new URL(process.env['SITREP_TEST_DATABASE_URL'] || DEFAULT_DATABASE_URL);
-url.pathname = `/${name}`;
-let pool: Pool;
-let schema: string;
-
-beforeAll(async () => {
-  await ensureDatabase(url.toString());
-  pool = createPool(url.toString(), 4);
-  await migrate(pool);
-  schema = (await liveReadModel(pool)).schema;
-});
-
-afterAll(async () => {
-  await pool.end();
-  const admin = createPool(new URL('/postgres', url).toString(), 1);
-  await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-  await admin.end();
-});
+const db = readModelDatabase(4);
 
 const at = (iso: string) => Date.parse(iso);
 
 async function transaction(): Promise<PoolClient> {
-  const client = await pool.connect();
+  const client = await db.pool.connect();
   await client.query('BEGIN');
   return client;
 }
 
 describe('observed_pending', () => {
   it('given a rewrite in progress, when a batch marks the same district, then it does not wait and its mark stays for the next round', async () => {
-    const client = await pool.connect();
-    const setup = new ObservedPendingRepository(client, schema);
+    const client = await db.pool.connect();
+    const setup = new ObservedPendingRepository(client, db.schema);
     await setup.mark(new Map([['AF0801', at('2021-09-01T00:00:00Z')]]));
     await setup.mark(
       new Map([
@@ -56,7 +30,7 @@ describe('observed_pending', () => {
     client.release();
 
     const settler = await transaction();
-    const pending = new ObservedPendingRepository(settler, schema);
+    const pending = new ObservedPendingRepository(settler, db.schema);
     expect(await pending.lockRewrites(false)).toBe(true);
     const taken = await pending.take(10);
     expect(taken.map((t) => [t.district, new Date(t.from).toISOString(), t.marks.length])).toEqual([
@@ -66,13 +40,13 @@ describe('observed_pending', () => {
 
     // Another settler of the same version is turned away while this one works.
     const other = await transaction();
-    expect(await new ObservedPendingRepository(other, schema).lockRewrites(false)).toBe(false);
+    expect(await new ObservedPendingRepository(other, db.schema).lockRewrites(false)).toBe(false);
     await other.query('ROLLBACK');
     other.release();
 
     // A batch marks AF0801 again and commits while the rewrite is still open.
     const batch = await transaction();
-    const marked = new ObservedPendingRepository(batch, schema)
+    const marked = new ObservedPendingRepository(batch, db.schema)
       .mark(new Map([['AF0801', at('2021-08-25T00:00:00Z')]]))
       .then(() => batch.query('COMMIT'));
     let timer: NodeJS.Timeout | undefined;
@@ -89,7 +63,7 @@ describe('observed_pending', () => {
     settler.release();
 
     const next = await transaction();
-    const left = await new ObservedPendingRepository(next, schema).take(10);
+    const left = await new ObservedPendingRepository(next, db.schema).take(10);
     await next.query('COMMIT');
     next.release();
     expect(left.map((t) => [t.district, new Date(t.from).toISOString(), t.marks.length])).toEqual([
