@@ -3,8 +3,8 @@
  * commit cannot turn a committed report into an error, and a broker that does not answer gets
  * every report a 503 within KAFKA_TIMEOUT_MS of its arrival, however many wait.
  */
-import { createServer, Server, Socket } from 'node:net';
 import { Json, startStack, Stack } from './support/stack';
+import { silentBroker } from './support/silent-broker';
 
 let stack: Stack;
 
@@ -84,23 +84,12 @@ describe('given Postgres refuses the claims of reports just committed to Kafka',
 });
 
 describe('given a broker that accepts connections and never answers', () => {
-  let silent: Server;
-  const sockets: Socket[] = [];
-
-  beforeAll(async () => {
-    silent = createServer((socket) => sockets.push(socket.on('error', () => undefined)));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  });
-  afterAll(async () => {
-    sockets.forEach((s) => s.destroy());
-    await new Promise((resolve) => silent.close(resolve));
-  });
+  const silent = silentBroker();
 
   it('then each report gets 503 with Retry-After within KAFKA_TIMEOUT_MS of its arrival', async () => {
-    const { port } = silent.address() as { port: number };
     const timeout = 1500;
     const down = await stack.startApi({
-      KAFKA_BROKERS: `127.0.0.1:${port}`,
+      KAFKA_BROKERS: silent.address,
       KAFKA_TIMEOUT_MS: String(timeout),
     });
     try {

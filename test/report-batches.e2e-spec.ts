@@ -4,8 +4,8 @@
  * grouped Kafka writer), limits answered 413, a broker that never answers 503 for the batch.
  */
 import { claimIdFor } from '@sitrep/platform';
-import { createServer, Server, Socket } from 'node:net';
 import { Json, RequestOptions, startStack, Stack } from './support/stack';
+import { silentBroker } from './support/silent-broker';
 
 let stack: Stack;
 
@@ -191,22 +191,11 @@ describe('given requests the endpoint refuses as a whole', () => {
 });
 
 describe('given a broker that accepts connections and never answers', () => {
-  let silent: Server;
-  const sockets: Socket[] = [];
-
-  beforeAll(async () => {
-    silent = createServer((socket) => sockets.push(socket.on('error', () => undefined)));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  });
-  afterAll(async () => {
-    sockets.forEach((s) => s.destroy());
-    await new Promise((resolve) => silent.close(resolve));
-  });
+  const silent = silentBroker();
 
   it('then the batch is a 503 with Retry-After, nothing recorded; a line refused anyway keeps its own status', async () => {
-    const { port } = silent.address() as { port: number };
     const down = await stack.startApi({
-      KAFKA_BROKERS: `127.0.0.1:${port}`,
+      KAFKA_BROKERS: silent.address,
       KAFKA_TIMEOUT_MS: '1500',
     });
     try {
