@@ -7,6 +7,7 @@
 import { Gazetteer } from '@sitrep/domain';
 import { inTransaction } from '@sitrep/platform';
 import { Pool, PoolClient } from 'pg';
+import { DistrictChangesRepository } from './pg/district-changes.repository';
 import { ObservedPendingRepository } from './pg/observed-pending.repository';
 import { PgProjectionStore } from './pg/pg-projection-store';
 import { TimelinesRepository } from './pg/timelines.repository';
@@ -35,6 +36,8 @@ export async function settleObserved(
     rewrites.push({ district, from, ...(await engine.rewriteObserved(store, district, from)) });
   await new TimelinesRepository(client, schema).rewriteObserved(rewrites);
   await pending.clear(due);
+  // Reads waiting for a consistency token wait for these rewrites too: wake them on commit.
+  await new DistrictChangesRepository(client, schema).announce();
   return due.length;
 }
 

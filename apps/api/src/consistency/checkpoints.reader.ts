@@ -1,8 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ObservedPendingRepository } from '@sitrep/projection';
 import { liveReadModel, PG_POOL, TOPICS, Topics } from '@sitrep/platform';
 import { Pool } from 'pg';
 
-/** Where the live read-model version stands in the claim log (`checkpoints`). */
+/**
+ * Where the live read-model version stands: in the claim log (`checkpoints`), and in rewriting
+ * the observed timelines that late events left pending (`observed_pending`).
+ */
 @Injectable()
 export class CheckpointsReader {
   constructor(
@@ -18,5 +22,17 @@ export class CheckpointsReader {
       [this.topics.claims],
     );
     return new Map(rows.map((r) => [r.partition, Number(r.next_offset)]));
+  }
+
+  /** The newest pending observed rewrite (a mark id), or null when none is pending. */
+  async newestPendingRewrite(): Promise<string | null> {
+    const { schema } = await liveReadModel(this.pool);
+    return new ObservedPendingRepository(this.pool, schema).newest();
+  }
+
+  /** Whether any observed rewrite up to the mark `id` is still pending. */
+  async rewritesPendingUpTo(id: string): Promise<boolean> {
+    const { schema } = await liveReadModel(this.pool);
+    return new ObservedPendingRepository(this.pool, schema).anyUpTo(id);
   }
 }

@@ -4,8 +4,9 @@ import { CheckpointsReader } from './checkpoints.reader';
 import { checkpointsPassed, LogPositions } from './consistency-token';
 
 /**
- * Waits until the projector has applied a write (its checkpoints passed the write's positions):
- * the checkpoints are read once, then again after each batch the projector announces (one LISTEN
+ * Waits until the projector has applied a write (its checkpoints passed the write's positions, and
+ * the observed timelines its late events left to rewrite are rewritten): read once, then again
+ * after each batch or rewrite the projector announces (one LISTEN
  * connection per process; polled every second while it is down), never in a busy loop.
  */
 @Injectable()
@@ -17,7 +18,16 @@ export class ConsistencyWaiter {
 
   /** True once applied; false when `timeoutMs` passed first. */
   async waitFor(positions: LogPositions, timeoutMs: number): Promise<boolean> {
-    const passed = async () => checkpointsPassed(positions, await this.checkpoints.nextOffsets());
+    // Applied: the checkpoints passed the write, and the observed rewrites pending when they did
+    // (the write's late events among them) are done. Later marks are not waited for.
+    let rewritesUpTo: string | null | undefined;
+    const passed = async () => {
+      if (rewritesUpTo === undefined) {
+        if (!checkpointsPassed(positions, await this.checkpoints.nextOffsets())) return false;
+        rewritesUpTo = await this.checkpoints.newestPendingRewrite();
+      }
+      return rewritesUpTo === null || !(await this.checkpoints.rewritesPendingUpTo(rewritesUpTo));
+    };
     if (await passed()) return true;
     if (timeoutMs <= 0) return false;
     return new Promise<boolean>((resolve, reject) => {

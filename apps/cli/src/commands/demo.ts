@@ -89,11 +89,14 @@ export async function runDemo(): Promise<void> {
   console.log(
     `Submitting ${DEMO_REPORTS.length} reports about the Panjshir valley, 5-6 September 2021:`,
   );
+  const tokens: string[] = [];
   for (const report of DEMO_REPORTS) {
     const { status, json } = await call<{
       claims?: { kind: string; place: { name: string; input: string; resolution: string } }[];
+      consistencyToken?: string;
       detail?: string;
     }>(base, key, '/v1/reports', report);
+    if (json.consistencyToken) tokens.push(json.consistencyToken);
     if (status !== 201 && status !== 200)
       throw new Error(`report ${report.reportId} was refused (${status}): ${json.detail}`);
     const places = (json.claims ?? []).map(
@@ -105,6 +108,12 @@ export async function runDemo(): Promise<void> {
     );
   }
   await waitForProjection(base, key);
+  // Read your own writes: a read with `after` waits until each report is applied, its late
+  // claims' observed timelines included (the evening of 5 September below reads them).
+  for (const token of tokens) {
+    const { status } = await call(base, key, `/v1/provinces/AF08?after=${token}`);
+    if (status !== 200) throw new Error(`the projector has not applied the reports (${status})`);
+  }
 
   console.log(`\nPanjshir (AF08) as the system sees it now:\n`);
   console.log(await districtTable(base, key));

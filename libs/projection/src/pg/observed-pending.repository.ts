@@ -4,7 +4,7 @@
  * settler takes every mark of a few districts, rewrites each district from its earliest instant,
  * and deletes the marks it took, by id: a mark appended meanwhile stays for the next round.
  */
-import { PoolClient } from 'pg';
+import { Pool, PoolClient } from 'pg';
 
 export interface PendingRewrite {
   readonly district: string;
@@ -16,9 +16,26 @@ export interface PendingRewrite {
 
 export class ObservedPendingRepository {
   constructor(
-    private readonly client: PoolClient,
+    private readonly client: Pool | PoolClient,
     private readonly schema: string,
   ) {}
+
+  /** The id of the newest mark, or null when nothing is pending. */
+  async newest(): Promise<string | null> {
+    const { rows } = await this.client.query<{ id: string | null }>(
+      `SELECT max(id)::text AS id FROM ${this.schema}.observed_pending`,
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** Whether any mark up to `id` (inclusive) is still pending. */
+  async anyUpTo(id: string): Promise<boolean> {
+    const { rows } = await this.client.query<{ pending: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ${this.schema}.observed_pending WHERE id <= $1) AS pending`,
+      [id],
+    );
+    return rows[0]?.pending ?? false;
+  }
 
   async mark(from: ReadonlyMap<string, number>): Promise<void> {
     if (from.size === 0) return;
