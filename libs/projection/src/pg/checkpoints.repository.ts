@@ -29,6 +29,16 @@ export class CheckpointsRepository {
     partitions?: readonly number[],
     lock = false,
   ): Promise<Map<number, Checkpoint>> {
+    // A lock needs a row: a partition's first batch creates it (offset 0, as no row means), so
+    // that two projectors meeting a new partition during a rebalance apply its batches one
+    // after the other (the second waits on the first's row, then reads what it committed).
+    if (lock && partitions)
+      await this.client.query(
+        `INSERT INTO ${this.schema}.checkpoints (topic, partition, next_offset, clock)
+         SELECT $1, p, 0, 0 FROM unnest($2::int[]) AS p
+         ON CONFLICT (topic, partition) DO NOTHING`,
+        [topic, partitions],
+      );
     const { rows } = await this.client.query<{
       partition: number;
       next_offset: string;
