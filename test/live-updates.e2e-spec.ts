@@ -199,6 +199,43 @@ describe('GET /v1/stream', () => {
     );
   });
 
+  it('misses no change while two projectors apply partitions concurrently', async () => {
+    const child = await stack.spawnProjector();
+    try {
+      const stream = await open();
+      const opening = stream.comments.find((c) => c.startsWith('open at '))!;
+      const [version, start] = opening.slice('open at '.length).split(':').map(Number) as [
+        number,
+        number,
+      ];
+      const places = ['AF0101', 'AF0102', 'AF0802', 'AF0805', 'AF0907', 'AF0908'];
+      await Promise.all(
+        Array.from({ length: 36 }, (_, i) =>
+          post(control(places[i % places.length]!, i % 4 < 2 ? 'nrf' : 'taliban', 1 + (i % 28))),
+        ),
+      );
+      await stack.waitForProjection();
+      const rows = (await changeRows()).filter((r) => r.position > start);
+      const lastOf = new Map(rows.map((r) => [r.district, r.position]));
+      expect([...lastOf.keys()].sort()).toEqual([...places].sort());
+      const newest = rows.at(-1)!.position;
+      await stream.waitFor((events) =>
+        districtEvents(events).some((e) => e.id === `${version}:${newest}`),
+      );
+      const got = districtEvents(stream.events);
+      expect(new Map(got.map((e) => [e.district, Number(e.id.split(':')[1])]))).toEqual(lastOf);
+      for (const place of places) {
+        const last = got.filter((e) => e.district === place).at(-1)!;
+        const { asOf: _read, ...now } = (await stack.get(`/v1/districts/${place}`)).body;
+        const { asOf: _sent, ...sent } = last.document;
+        expect(sent).toEqual(now);
+      }
+    } finally {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+    }
+  });
+
   it('keeps delivering when the LISTEN connections are cut, and listens again', async () => {
     const stream = await open();
     const cut = await stack.pool.query(
@@ -366,46 +403,5 @@ describe('replays and the stream', () => {
     expect(JSON.parse(resumed.events.find((e) => e.event === 'reset')!.data).reason).toBe(
       'read-model-switched',
     );
-  });
-});
-
-// Last: the read model two projectors build is not compared with a replay (see the note on the
-// recorded clock in docs/DECISIONS.md), so the replay tests above run before a second projector.
-describe('two projectors', () => {
-  it('misses no change while two projectors apply partitions concurrently', async () => {
-    const child = await stack.spawnProjector();
-    try {
-      const stream = await open();
-      const opening = stream.comments.find((c) => c.startsWith('open at '))!;
-      const [version, start] = opening.slice('open at '.length).split(':').map(Number) as [
-        number,
-        number,
-      ];
-      const places = ['AF0101', 'AF0102', 'AF0802', 'AF0805', 'AF0907', 'AF0908'];
-      await Promise.all(
-        Array.from({ length: 36 }, (_, i) =>
-          post(control(places[i % places.length]!, i % 4 < 2 ? 'nrf' : 'taliban', 1 + (i % 28))),
-        ),
-      );
-      await stack.waitForProjection();
-      const rows = (await changeRows()).filter((r) => r.position > start);
-      const lastOf = new Map(rows.map((r) => [r.district, r.position]));
-      expect([...lastOf.keys()].sort()).toEqual([...places].sort());
-      const newest = rows.at(-1)!.position;
-      await stream.waitFor((events) =>
-        districtEvents(events).some((e) => e.id === `${version}:${newest}`),
-      );
-      const got = districtEvents(stream.events);
-      expect(new Map(got.map((e) => [e.district, Number(e.id.split(':')[1])]))).toEqual(lastOf);
-      for (const place of places) {
-        const last = got.filter((e) => e.district === place).at(-1)!;
-        const { asOf: _read, ...now } = (await stack.get(`/v1/districts/${place}`)).body;
-        const { asOf: _sent, ...sent } = last.document;
-        expect(sent).toEqual(now);
-      }
-    } finally {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
-    }
   });
 });

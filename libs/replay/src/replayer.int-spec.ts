@@ -322,6 +322,61 @@ describe('replay', () => {
     await stack.startProjector();
   });
 
+  it('keeps the recorded clock of the partition, which other provinces advance too, in a scoped replay', async () => {
+    // Two claims on one partition, in this log order: one in Kabul recorded at 00:00:10, then one
+    // in Baghlan recorded at 00:00:00 (API groups can commit out of recordedAt order). The live
+    // projector gives the Baghlan claim's recorded version the partition's clock, 00:00:10.
+    const place = (pcode: string, name: string, province: string) => ({
+      pcode,
+      level: 'district',
+      name,
+      province,
+      input: name,
+      resolution: 'name',
+    });
+    const claim = (n: number, where: ReturnType<typeof place>, recordedAt: string) => ({
+      id: `00000000-0000-5000-8000-0000000001${n}0`,
+      type: 'claim.asserted',
+      schema: 1,
+      reportId: `clock-${n}`,
+      index: 0,
+      reportDigest: `clock-digest-${n}`,
+      claimant: 'clock-desk',
+      observedAt: '2021-09-10T10:00:00.000Z',
+      recordedAt,
+      place: where,
+      data: { kind: 'control', actor: 'taliban', credibility: 3 },
+      source: { outlet: 'Archive' },
+    });
+    const kabul = (await stack.get('/v1/districts/AF0101')).body.name as string;
+    const producer = stack.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    await producer.send({
+      topic: stack.topics.claims,
+      messages: [
+        claim(1, place('AF0101', kabul, 'AF01'), '2031-01-01T00:00:10.000Z'),
+        claim(2, place('AF0912', 'Pul-e-Hisar', 'AF09'), '2031-01-01T00:00:00.000Z'),
+      ].map((event) => ({
+        key: event.place.province,
+        partition: 0,
+        value: JSON.stringify(event),
+        headers: { type: 'claim.asserted', schema: '1' },
+      })),
+    });
+    await producer.disconnect();
+    await stack.waitForProjection();
+    const history = await stack.get('/v1/districts/AF0912/history', {
+      query: { axis: 'recorded', order: 'newest', limit: '1' },
+    });
+    expect(history.body.changes[0].at).toBe('2031-01-01T00:00:10.000Z');
+
+    const replay = await stack.post('/v1/replays', { province: 'AF09' });
+    expect(await waitForReplay(stack, replay.body.id)).toMatchObject({
+      state: 'done',
+      checksum: { match: true },
+    });
+  });
+
   it('refuses a bad replay request', async () => {
     expect((await stack.post('/v1/replays', { province: 'Panjshir' })).status).toBe(400);
     expect((await stack.post('/v1/replays', { everything: true })).status).toBe(400);

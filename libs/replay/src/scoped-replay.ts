@@ -4,6 +4,7 @@
  * that holds the live projector. Checksums of the province's rows before and after say whether
  * they had drifted from the log (and are now repaired).
  */
+import { LoggedEvent } from '@sitrep/domain';
 import { inTransaction, liveReadModel } from '@sitrep/platform';
 import {
   BulkStore,
@@ -32,6 +33,8 @@ export class ScopedReplay {
   private readonly reader: LogReader;
   private readonly buffer = BulkSink.inMemory();
   private readonly clocks = new Map<number, number>();
+  /** The claims of other provinces met in the log (their duplicates leave the clock as it is). */
+  private readonly othersApplied = new Set<string>();
   private targets = new Map<number, number>();
 
   constructor(
@@ -109,15 +112,39 @@ export class ScopedReplay {
     }
   }
 
+  /**
+   * The province's events, projected with the partition's recorded clock as the live projector
+   * had it: that clock also advances with the other provinces' events of the partition (a version
+   * on the recorded axis takes the latest `recordedAt` applied so far, in log order), except with
+   * a claim applied before (a duplicate), which the live projector skips. So the province's events
+   * are projected in runs, the clock carried over the others' events between them.
+   */
   private async onBatch(partition: number, messages: readonly LogMessage[]): Promise<void> {
     const { events, letters, texts } = decodeBatch(partition, messages, this.deps.gazetteer);
-    const mine = events.filter((e) => e.event.place.province === this.province);
     // Dead letters were recorded by the live version as it met them; the topic gets them again.
     await this.deadLetters.publish(this.deps.topics.claims, letters);
-    const effects = await this.engine.project(this.store, mine, this.clocks.get(partition) ?? 0);
-    this.store.commit(effects);
-    this.clocks.set(partition, effects.clock);
-    await this.buffer.sink.write(effects, texts);
+    let clock = this.clocks.get(partition) ?? 0;
+    let run: LoggedEvent[] = [];
+    const project = async () => {
+      if (run.length === 0) return;
+      const effects = await this.engine.project(this.store, run, clock);
+      this.store.commit(effects);
+      clock = effects.clock;
+      await this.buffer.sink.write(effects, texts);
+      run = [];
+    };
+    for (const logged of events) {
+      if (logged.event.place.province === this.province) {
+        run.push(logged);
+        continue;
+      }
+      if (this.othersApplied.has(logged.event.id)) continue;
+      this.othersApplied.add(logged.event.id);
+      await project();
+      clock = Math.max(clock, Date.parse(logged.event.recordedAt));
+    }
+    await project();
+    this.clocks.set(partition, clock);
   }
 
   /** Delete the province's rows in the live version and write the rebuilt ones. */
