@@ -323,8 +323,8 @@ describe('replay', () => {
   });
 
   it('keeps the recorded clock of the partition, which other provinces advance too, in a scoped replay', async () => {
-    // Two claims on one partition, in this log order: one in Kabul recorded at 00:00:10, then one
-    // in Baghlan recorded at 00:00:00 (API groups can commit out of recordedAt order). The live
+    // Two claims on Baghlan's partition, in this log order: one in Kabul recorded at 00:00:10,
+    // then one in Baghlan recorded at 00:00:00 (API groups can commit out of recordedAt order). The live
     // projector gives the Baghlan claim's recorded version the partition's clock, 00:00:10.
     const place = (pcode: string, name: string, province: string) => ({
       pcode,
@@ -357,8 +357,9 @@ describe('replay', () => {
         claim(1, place('AF0101', kabul, 'AF01'), '2031-01-01T00:00:10.000Z'),
         claim(2, place('AF0912', 'Pul-e-Hisar', 'AF09'), '2031-01-01T00:00:00.000Z'),
       ].map((event) => ({
-        key: event.place.province,
-        partition: 0,
+        // Both on Baghlan's partition, where every other claim about Baghlan is (keyed by
+        // province); the Kabul claim stands for another province sharing that partition.
+        key: 'AF09',
         value: JSON.stringify(event),
         headers: { type: 'claim.asserted', schema: '1' },
       })),
