@@ -6,7 +6,7 @@
  */
 import { ClaimFacts, DistrictState, Gazetteer } from '@sitrep/domain';
 import { BatchEffects } from './projection-effects';
-import { OlderAssertions, ProjectionStore, StoredClaim } from './projection-store';
+import { ObservedDue, OlderAssertions, ProjectionStore, StoredClaim } from './projection-store';
 
 export class BulkStore implements ProjectionStore {
   readonly complete = true;
@@ -90,19 +90,23 @@ export class BulkStore implements ProjectionStore {
     throw new Error('a complete state never needs older assertions');
   }
 
-  /** A bulk store folds observed timelines from the start only: the state before is empty. */
-  async observedBefore(district: string, from: number): Promise<DistrictState> {
-    if (from !== -Infinity)
-      throw new Error(`a bulk store keeps no observed timeline (asked for ${district})`);
-    return new DistrictState({
-      pcode: district,
-      province: this.gazetteer.place(district)!.province,
+  /** A bulk store folds observed timelines from the start only: the states before are empty. */
+  async observedBefore(dues: readonly ObservedDue[]): Promise<DistrictState[]> {
+    return dues.map(({ district, from }) => {
+      if (from !== -Infinity)
+        throw new Error(`a bulk store keeps no observed timeline (asked for ${district})`);
+      return new DistrictState({
+        pcode: district,
+        province: this.gazetteer.place(district)!.province,
+      });
     });
   }
 
-  /** The live claims of a district's state (complete: they are every live claim bearing on it). */
-  async observedFrom(district: string, from: number): Promise<readonly ClaimFacts[]> {
-    const state = this.states.get(district);
-    return state ? state.liveClaims().filter((c) => c.at >= from) : [];
+  /** The live claims of each district's state (complete: every live claim bearing on it). */
+  async observedFrom(dues: readonly ObservedDue[]): Promise<(readonly ClaimFacts[])[]> {
+    return dues.map(({ district, from }) => {
+      const state = this.states.get(district);
+      return state ? state.liveClaims().filter((c) => c.at >= from) : [];
+    });
   }
 }

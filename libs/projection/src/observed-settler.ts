@@ -11,7 +11,6 @@ import { DistrictChangesRepository } from './pg/district-changes.repository';
 import { ObservedPendingRepository } from './pg/observed-pending.repository';
 import { PgProjectionStore } from './pg/pg-projection-store';
 import { TimelinesRepository } from './pg/timelines.repository';
-import { ObservedRewrite } from './projection-effects';
 import { ProjectionEngine } from './projection-engine';
 
 /**
@@ -31,9 +30,7 @@ export async function settleObserved(
   if (due.length === 0) return 0;
   const engine = new ProjectionEngine(gazetteer);
   const store = new PgProjectionStore(client, schema, gazetteer);
-  const rewrites: ObservedRewrite[] = [];
-  for (const { district, from } of due)
-    rewrites.push({ district, from, ...(await engine.rewriteObserved(store, district, from)) });
+  const rewrites = await engine.rewriteObserved(store, due);
   await new TimelinesRepository(client, schema).rewriteObserved(rewrites);
   await pending.clear(due);
   // Reads waiting for a consistency token wait for these rewrites too: wake them on commit.

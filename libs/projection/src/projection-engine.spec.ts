@@ -176,9 +176,9 @@ describe('the projection engine, given random logs in random batches', () => {
       const observed = { statuses: [] as StatusVersion[], positions: [] as PositionVersion[] };
       // Every district's observed timeline, and the province lanes'.
       for (const district of [...DISTRICTS.map((d) => d.pcode), BAGHLAN, PANJSHIR]) {
-        const timeline = await engine.rewriteObserved(store, district, -Infinity);
-        observed.statuses.push(...timeline.statuses);
-        observed.positions.push(...timeline.positions);
+        const [timeline] = await engine.rewriteObserved(store, [{ district, from: -Infinity }]);
+        observed.statuses.push(...timeline!.statuses);
+        observed.positions.push(...timeline!.positions);
       }
       const rows = {
         statuses: [...recorded.statuses, ...observed.statuses],

@@ -33,11 +33,12 @@ import {
   AppliedEvent,
   BatchEffects,
   ContinuedInstant,
+  ObservedRewrite,
   PositionVersion,
   StatusVersion,
   Timeline,
 } from './projection-effects';
-import { OlderAssertions, ProjectionStore } from './projection-store';
+import { ObservedDue, OlderAssertions, ProjectionStore } from './projection-store';
 
 export interface ProjectionOptions {
   /** How many older assertions a partial line loads at a time. */
@@ -125,23 +126,37 @@ export class ProjectionEngine {
   }
 
   /**
-   * The observed timeline of a district from `from` on, recomputed from the stored state just
-   * before it and every live claim observed since (`-Infinity`: from the start, as a bulk replay
-   * does once every event is in).
+   * The observed timelines of these districts, each from its `from` on, recomputed from the
+   * stored state just before it and every live claim observed since (`-Infinity`: from the
+   * start, as a bulk replay does once every event is in). The store reads all of them at once.
    */
-  async rewriteObserved(store: ProjectionStore, district: string, from: number): Promise<Timeline> {
-    const state = await store.observedBefore(district, from);
-    const claims = await store.observedFrom(district, from);
-    const byId = new Map(claims.map((c) => [c.id, c]));
-    // Evidence observed before the instant that targets assertions observed since.
-    const assertions = claims.filter(isAssertion).map((c) => c.id);
-    const earlier =
-      Number.isFinite(from) && assertions.length > 0
-        ? (await store.targeting(assertions))
-            .filter((t) => !t.withdrawn && !isRetraction(t.facts) && t.facts.at < from)
-            .map((t) => t.facts)
+  async rewriteObserved(
+    store: ProjectionStore,
+    dues: readonly ObservedDue[],
+  ): Promise<ObservedRewrite[]> {
+    if (dues.length === 0) return [];
+    const states = await store.observedBefore(dues);
+    const claims = await store.observedFrom(dues);
+    // Evidence observed before a rewrite's instant that targets assertions observed since.
+    const assertions = dues.flatMap((due, i) =>
+      Number.isFinite(due.from) ? claims[i]!.filter(isAssertion).map((c) => c.id) : [],
+    );
+    const evidence = new Map<string, ClaimFacts[]>();
+    if (assertions.length > 0)
+      for (const t of await store.targeting(assertions)) {
+        if (t.withdrawn || isRetraction(t.facts)) continue;
+        const list = evidence.get(t.facts.targetId!) ?? [];
+        evidence.set(t.facts.targetId!, list);
+        list.push(t.facts);
+      }
+    return dues.map((due, i) => {
+      const since = claims[i]!;
+      const earlier = Number.isFinite(due.from)
+        ? since.flatMap((c) => evidence.get(c.id) ?? []).filter((e) => e.at < due.from)
         : [];
-    return this.fold(state, claims, earlier, byId);
+      const byId = new Map(since.map((c) => [c.id, c]));
+      return { ...due, ...this.fold(states[i]!, since, earlier, byId) };
+    });
   }
 
   // ---- what the batch needs to know ------------------------------------------------------

@@ -5,6 +5,12 @@
  */
 import { ClaimFacts, DistrictState, LineNeed } from '@sitrep/domain';
 
+/** A district whose observed timeline is to be rewritten from an instant (milliseconds) on. */
+export interface ObservedDue {
+  readonly district: string;
+  readonly from: number;
+}
+
 /** An applied claim and whether it is withdrawn now. */
 export interface StoredClaim {
   readonly facts: ClaimFacts;
@@ -46,8 +52,11 @@ export interface ProjectionStore {
   current(districts: readonly string[]): Promise<Map<string, DistrictState>>;
   /** Older live assertions of partial lines, for each need (in order). */
   older(needs: readonly LineNeed[], limit: number): Promise<OlderAssertions[]>;
-  /** The observed-axis state of a district in effect just before `from` (milliseconds). */
-  observedBefore(district: string, from: number): Promise<DistrictState>;
-  /** Live applied claims bearing on the district observed at or after `from`. */
-  observedFrom(district: string, from: number): Promise<readonly ClaimFacts[]>;
+  /**
+   * For each due rewrite (in order), the observed-axis state of its district in effect just
+   * before its `from` (milliseconds; `-Infinity`: an empty state).
+   */
+  observedBefore(dues: readonly ObservedDue[]): Promise<DistrictState[]>;
+  /** For each due rewrite (in order), the live applied claims bearing on its district observed at or after its `from`. */
+  observedFrom(dues: readonly ObservedDue[]): Promise<(readonly ClaimFacts[])[]>;
 }

@@ -190,9 +190,10 @@ export class FullReplay {
     // Every district's observed timeline, and each province lane's.
     const places = [...deps.gazetteer.districts, ...deps.gazetteer.provinces];
     for (const place of places) {
-      const waiting = sink.addObserved(
-        await this.engine.rewriteObserved(this.store, place.pcode, -Infinity),
-      );
+      const [timeline] = await this.engine.rewriteObserved(this.store, [
+        { district: place.pcode, from: -Infinity },
+      ]);
+      const waiting = sink.addObserved(timeline!);
       if (waiting) await waiting;
     }
     timings.observed = performance.now() - mark;

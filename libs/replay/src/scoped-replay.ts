@@ -15,7 +15,6 @@ import {
   ProjectionEngine,
   settleObserved,
   STATUS_COLUMNS,
-  Timeline,
 } from '@sitrep/projection';
 import { PoolClient } from 'pg';
 import { BulkSink } from './bulk-sink';
@@ -154,8 +153,10 @@ export class ScopedReplay {
     const { sink, rows } = this.buffer;
     sink.endRecorded();
     for (const place of [...districts, province]) {
-      const timeline: Timeline = await this.engine.rewriteObserved(this.store, place, -Infinity);
-      sink.addObserved(timeline);
+      const [timeline] = await this.engine.rewriteObserved(this.store, [
+        { district: place, from: -Infinity },
+      ]);
+      sink.addObserved(timeline!);
     }
     await client.query(`DELETE FROM ${schema}.events WHERE province = $1`, [province]);
     await client.query(`DELETE FROM ${schema}.district_status WHERE province = $1`, [province]);

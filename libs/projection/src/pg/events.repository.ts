@@ -200,14 +200,31 @@ export class EventsRepository {
     });
   }
 
-  /** Live claims about these places observed at or after `from` (retractions left out). */
-  async observedFrom(places: readonly string[], from: number): Promise<ClaimFacts[]> {
-    const rows = await this.select(
-      `place_pcode = ANY($1::text[]) AND observed_at >= $2 AND NOT withdrawn
-         AND type NOT IN ('claim.retracted', 'claim.curator-retracted')`,
-      [places, Number.isFinite(from) ? iso(from) : '-infinity'],
+  /**
+   * For each district (or province lane), the live claims about it or its province observed at
+   * or after its `from` (retractions left out): one statement for all of them.
+   */
+  async observedFrom(
+    places: readonly { pcode: string; province: string; from: number }[],
+  ): Promise<ClaimFacts[][]> {
+    const found = places.map(() => [] as ClaimFacts[]);
+    if (places.length === 0) return found;
+    const { rows } = await this.client.query<FactsRow & { i: number }>(
+      `SELECT d.i, f.* FROM unnest($1::int[], $2::text[], $3::text[], $4::timestamptz[])
+           AS d(i, district, province, at)
+         CROSS JOIN LATERAL (
+           SELECT ${FACTS} FROM ${this.schema}.events
+            WHERE place_pcode IN (d.district, d.province) AND observed_at >= d.at AND NOT withdrawn
+              AND type NOT IN ('claim.retracted', 'claim.curator-retracted')) f`,
+      [
+        places.map((_, i) => i),
+        places.map((p) => p.pcode),
+        places.map((p) => p.province),
+        places.map((p) => (Number.isFinite(p.from) ? iso(p.from) : '-infinity')),
+      ],
     );
-    return rows.map((r) => r.facts);
+    for (const row of rows) found[row.i]!.push(storedClaim(row).facts);
+    return found;
   }
 
   /**

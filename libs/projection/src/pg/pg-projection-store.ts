@@ -6,7 +6,7 @@
  */
 import { ClaimFacts, DistrictState, Gazetteer, LineNeed } from '@sitrep/domain';
 import { PoolClient } from 'pg';
-import { OlderAssertions, ProjectionStore, StoredClaim } from '../projection-store';
+import { ObservedDue, OlderAssertions, ProjectionStore, StoredClaim } from '../projection-store';
 import { DistrictStatusRepository } from './district-status.repository';
 import { EventsRepository } from './events.repository';
 import { TimelinesRepository } from './timelines.repository';
@@ -69,12 +69,13 @@ export class PgProjectionStore implements ProjectionStore {
     );
   }
 
-  observedBefore(district: string, from: number): Promise<DistrictState> {
-    return this.timelines.observedBefore(this.ref(district), from);
+  observedBefore(dues: readonly ObservedDue[]): Promise<DistrictState[]> {
+    return this.timelines.observedBefore(
+      dues.map((d) => ({ ...this.ref(d.district), from: d.from })),
+    );
   }
 
-  observedFrom(district: string, from: number): Promise<readonly ClaimFacts[]> {
-    const ref = this.ref(district);
-    return this.events.observedFrom([ref.pcode, ref.province], from);
+  observedFrom(dues: readonly ObservedDue[]): Promise<ClaimFacts[][]> {
+    return this.events.observedFrom(dues.map((d) => ({ ...this.ref(d.district), from: d.from })));
   }
 }

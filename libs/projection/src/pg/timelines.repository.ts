@@ -9,6 +9,7 @@ import {
   decide,
   DistrictRef,
   DistrictState,
+  LineRecord,
   parseLineRecord,
   positionFromRecord,
   restoreLine,
@@ -53,22 +54,54 @@ export class TimelinesRepository {
   ) {}
 
   /**
-   * The observed state of a district (or a province lane) in effect just before `from`: each
-   * claimant's latest row there, or the lane's when the district's says so.
+   * The observed state of each district (or province lane) in effect just before its `from`:
+   * each claimant's latest row there, or the lane's when the district's says so. One statement.
    */
-  async observedBefore(district: DistrictRef, from: number): Promise<DistrictState> {
-    const { rows } = await this.client.query<{ own: string | null; lane: string | null }>(
-      `${positionsAt(this.schema)} WHERE own.record IS NOT NULL OR lane.record IS NOT NULL`,
-      [district.pcode, district.province, AXIS_CODE.observed, iso(from), false],
-    );
-    const records = rows.map((r) => ({
-      own: r.own !== null,
-      record: parseLineRecord((r.own ?? r.lane)!),
-    }));
-    const positions = records.map((r) => positionFromRecord(r.record, district));
-    const state = new DistrictState(district, { positions, decision: decide(positions) });
-    for (const { own, record } of records) restoreLine(state, record, { own });
-    return state;
+  async observedBefore(
+    districts: readonly (DistrictRef & { readonly from: number })[],
+  ): Promise<DistrictState[]> {
+    const found = districts.map(() => [] as { own: boolean; record: LineRecord }[]);
+    if (districts.length > 0) {
+      const { rows } = await this.client.query<{
+        i: number;
+        own: string | null;
+        lane: string | null;
+      }>(
+        `SELECT d.i, own.record AS own, lane.record AS lane
+           FROM unnest($1::int[], $2::text[], $3::text[], $4::timestamptz[]) AS d(i, district, province, at)
+           CROSS JOIN LATERAL (SELECT DISTINCT claimant FROM ${this.schema}.district_claimants
+                                WHERE district IN (d.district, d.province)) c
+           LEFT JOIN LATERAL (
+             SELECT record FROM ${this.schema}.position_timeline t
+              WHERE t.district = d.district AND t.claimant = c.claimant AND t.axis = 'o'
+                AND t.valid_from < d.at
+              ORDER BY t.valid_from DESC LIMIT 1) own ON true
+           LEFT JOIN LATERAL (
+             SELECT record FROM ${this.schema}.position_timeline t
+              WHERE d.district <> d.province AND t.district = d.province
+                AND t.claimant = c.claimant AND t.axis = 'o' AND t.valid_from < d.at
+              ORDER BY t.valid_from DESC LIMIT 1) lane ON own.record IS NULL
+          WHERE own.record IS NOT NULL OR lane.record IS NOT NULL`,
+        [
+          districts.map((_, i) => i),
+          districts.map((d) => d.pcode),
+          districts.map((d) => d.province),
+          districts.map((d) => (Number.isFinite(d.from) ? iso(d.from) : '-infinity')),
+        ],
+      );
+      for (const r of rows)
+        found[r.i]!.push({ own: r.own !== null, record: parseLineRecord((r.own ?? r.lane)!) });
+    }
+    return districts.map((district, i) => {
+      const records = found[i]!;
+      const positions = records.map((r) => positionFromRecord(r.record, district));
+      const state = new DistrictState(
+        { pcode: district.pcode, province: district.province },
+        { positions, decision: decide(positions) },
+      );
+      for (const { own, record } of records) restoreLine(state, record, { own });
+      return state;
+    });
   }
 
   /** New versions (nothing to conflict with), by COPY. */

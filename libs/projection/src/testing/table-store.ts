@@ -27,7 +27,7 @@ import {
 } from '@sitrep/domain';
 import { BatchEffects, PositionVersion, StatusVersion } from '../projection-effects';
 import { ProjectionEngine } from '../projection-engine';
-import { OlderAssertions, ProjectionStore, StoredClaim } from '../projection-store';
+import { ObservedDue, OlderAssertions, ProjectionStore, StoredClaim } from '../projection-store';
 import { keepRecorded, positionRowsAt } from './timeline-reads';
 
 interface CurrentRow {
@@ -80,10 +80,12 @@ export class TableStore implements ProjectionStore {
   async settle(engine: ProjectionEngine): Promise<void> {
     const due = [...this.pending];
     this.pending.clear();
-    for (const [district, from] of due) {
-      const rewrite = await engine.rewriteObserved(this, district, from);
+    for (const rewrite of await engine.rewriteObserved(
+      this,
+      due.map(([district, from]) => ({ district, from })),
+    )) {
       const stale = (v: { district: string; axis: Axis; from: number }) =>
-        v.district === district && v.axis === 'observed' && v.from >= from;
+        v.district === rewrite.district && v.axis === 'observed' && v.from >= rewrite.from;
       this.statuses = [...this.statuses.filter((s) => !stale(s)), ...rewrite.statuses];
       this.positions = [...this.positions.filter((p) => !stale(p)), ...rewrite.positions];
     }
@@ -186,31 +188,35 @@ export class TableStore implements ProjectionStore {
     return { claims, more: live.length > limit, evidence, blankets };
   }
 
-  async observedBefore(district: string, from: number): Promise<DistrictState> {
-    this.reads.observedBefore += 1;
-    const ref = { pcode: district, province: this.gazetteer.place(district)!.province };
-    const rows = positionRowsAt(
-      { statuses: this.statuses, positions: this.positions },
-      ref,
-      'observed',
-      from,
-      false,
-    );
-    const positions = rows.map((r) => positionFromRecord(r.record, ref));
-    const state = new DistrictState(ref, { positions, decision: decide(positions) });
-    for (const { record, own } of rows) restoreLine(state, record, { own });
-    return state;
+  async observedBefore(dues: readonly ObservedDue[]): Promise<DistrictState[]> {
+    return dues.map(({ district, from }) => {
+      this.reads.observedBefore += 1;
+      const ref = { pcode: district, province: this.gazetteer.place(district)!.province };
+      const rows = positionRowsAt(
+        { statuses: this.statuses, positions: this.positions },
+        ref,
+        'observed',
+        from,
+        false,
+      );
+      const positions = rows.map((r) => positionFromRecord(r.record, ref));
+      const state = new DistrictState(ref, { positions, decision: decide(positions) });
+      for (const { record, own } of rows) restoreLine(state, record, { own });
+      return state;
+    });
   }
 
-  async observedFrom(district: string, from: number): Promise<readonly ClaimFacts[]> {
-    return [...this.events.values()]
-      .filter((e) => !e.withdrawn && !isRetraction(e.facts) && e.facts.at >= from)
-      .filter((e) => {
-        const target =
-          e.facts.targetId === undefined ? undefined : this.events.get(e.facts.targetId)?.facts;
-        return this.router.route(e.facts, target).includes(district);
-      })
-      .map((e) => e.facts)
-      .sort(inLogOrder);
+  async observedFrom(dues: readonly ObservedDue[]): Promise<(readonly ClaimFacts[])[]> {
+    return dues.map(({ district, from }) =>
+      [...this.events.values()]
+        .filter((e) => !e.withdrawn && !isRetraction(e.facts) && e.facts.at >= from)
+        .filter((e) => {
+          const target =
+            e.facts.targetId === undefined ? undefined : this.events.get(e.facts.targetId)?.facts;
+          return this.router.route(e.facts, target).includes(district);
+        })
+        .map((e) => e.facts)
+        .sort(inLogOrder),
+    );
   }
 }
