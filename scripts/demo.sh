@@ -33,7 +33,7 @@ trap cleanup EXIT INT TERM
 
 node dist/apps/api/src/main.js >"$logs/api.log" 2>&1 &
 pids+=($!)
-node dist/apps/projector/src/main.js >"$logs/projector.log" 2>&1 &
+node --max-semi-space-size=64 dist/apps/projector/src/main.js >"$logs/projector.log" 2>&1 &
 pids+=($!)
 
 say "waiting for the API and the projector (logs in $logs)"

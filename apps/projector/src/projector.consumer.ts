@@ -124,6 +124,7 @@ export class ProjectorConsumer implements OnApplicationBootstrap, OnApplicationS
     await consumer.subscribe({ topic: this.topics.claims, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
+      partitionsConsumedConcurrently: this.config.projectorConcurrency,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale()) return;

@@ -22,7 +22,8 @@ export class Service {
     const child = fork(join(__dirname, 'service-child.js'), [kind], {
       env: { ...process.env, ...env, ...(port !== undefined && { PORT: String(port) }) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      execArgv: [],
+      // As package.json's start scripts run them.
+      execArgv: kind === 'projector' ? ['--max-semi-space-size=64'] : [],
     });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(

@@ -21,6 +21,11 @@ export interface Config {
   readonly projectorMetricsHost: string;
   /** The projector's Kafka session: how long a dead member holds its partitions. */
   readonly projectorSessionTimeoutMs: number;
+  /**
+   * Partitions a projector applies at once: one batch's CPU work overlaps another's wait for
+   * Postgres (batches of different partitions touch different districts).
+   */
+  readonly projectorConcurrency: number;
   /** Replication of the topics the apps create; undefined: 3 on a cluster of 3 or more, else 1. */
   readonly kafkaReplicationFactor: number | undefined;
   /** `min.insync.replicas` of those topics; undefined: 2 when replicated 3 times or more, else 1. */
@@ -125,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       300000,
       problems,
     ),
+    projectorConcurrency: integer(env, 'PROJECTOR_CONCURRENCY', 2, 1, 64, problems),
     kafkaReplicationFactor: optionalInteger(env, 'KAFKA_REPLICATION_FACTOR', 1, 5, problems),
     kafkaMinInsyncReplicas: optionalInteger(env, 'KAFKA_MIN_INSYNC_REPLICAS', 1, 5, problems),
     streamHeartbeatMs: integer(env, 'STREAM_HEARTBEAT_MS', 15000, 100, 300000, problems),
