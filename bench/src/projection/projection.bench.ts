@@ -1,5 +1,6 @@
 /**
  * npm run bench -- projection [--events 1000000] [--partitions 6] [--seed 42] [--keep] [--no-verify]
+ *   [--profile DIR [--profile-from 0.9]] (a CPU profile of the projector from that share of the log on)
  *
  * In one run, on a stack of its own (topic prefix `bench.<random>.`, database
  * `sitrep_bench_<random>`, both deleted at the end unless --keep):
@@ -29,13 +30,15 @@ import { Service } from '../support/service';
 import { CatchUp, printProjectionSummary, Tenths } from './summary';
 
 const USAGE =
-  'usage: npm run bench -- projection [--events 1000000] [--partitions 6] [--seed 42] [--profile DIR] [--no-verify] [--no-kafka-perf] [--keep]';
+  'usage: npm run bench -- projection [--events 1000000] [--partitions 6] [--seed 42] [--profile DIR [--profile-from 0.9]] [--no-verify] [--no-kafka-perf] [--keep]';
 
 export interface ProjectionBenchOptions {
   readonly events: number;
   readonly partitions: number;
   readonly seed: number;
   readonly profile: string | undefined;
+  /** Share of the log applied when the profile starts (0: from the start). */
+  readonly profileFrom: number;
   readonly verify: boolean;
   readonly kafkaPerf: boolean;
   readonly keep: boolean;
@@ -49,6 +52,7 @@ export async function runProjectionBench(args: string[]): Promise<void> {
       partitions: { type: 'string', default: '6' },
       seed: { type: 'string', default: '42' },
       profile: { type: 'string' },
+      'profile-from': { type: 'string', default: '0' },
       'no-verify': { type: 'boolean', default: false },
       'no-kafka-perf': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
@@ -60,11 +64,18 @@ export async function runProjectionBench(args: string[]): Promise<void> {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} ${raw}: ${USAGE}`);
     return n;
   };
+  const share = (name: string, raw: string) => {
+    const n = Number(raw);
+    if (!(n >= 0 && n < 1))
+      throw new Error(`--${name} ${raw}: a share of the log in [0, 1); ${USAGE}`);
+    return n;
+  };
   await benchProjection({
     events: whole('events', values.events, 10),
     partitions: whole('partitions', values.partitions, 1),
     seed: whole('seed', values.seed, 0),
     profile: values.profile,
+    profileFrom: share('profile-from', values['profile-from']),
     verify: !values['no-verify'],
     kafkaPerf: !values['no-kafka-perf'],
     keep: values.keep,
@@ -104,7 +115,10 @@ async function benchProjection(options: ProjectionBenchOptions): Promise<void> {
       LOG_LEVEL: 'warn',
     });
     const startSeconds = (Date.now() - started) / 1000;
-    if (options.profile) await projector.request({ type: 'profile-start' });
+    const profiled = projector;
+    let profiling: Promise<unknown> | undefined;
+    const startProfile = () => (profiling ??= profiled.request({ type: 'profile-start' }));
+    if (options.profile && options.profileFrom === 0) await startProfile();
     const cpuBefore = await projector.cpuSeconds();
     const tenths = new Tenths(produced.messages);
     const waited = await waitForProjection(pool, admin, stack.topics.claims, {
@@ -112,12 +126,17 @@ async function benchProjection(options: ProjectionBenchOptions): Promise<void> {
       settled: true,
       everyMs: 100,
       label: 'catching up',
-      onProgress: (p) => tenths.observe(p.applied, p.elapsedMs),
+      onProgress: (p) => {
+        tenths.observe(p.applied, p.elapsedMs);
+        if (options.profile && p.applied >= options.profileFrom * produced.messages)
+          void startProfile();
+      },
     });
     const cpuSeconds = (await projector.cpuSeconds()) - cpuBefore;
     if (options.profile) {
       mkdirSync(resolve(options.profile), { recursive: true });
       const file = join(resolve(options.profile), 'projector.cpuprofile');
+      await startProfile();
       await projector.request({ type: 'profile-stop', file });
       printProfile(file);
     }
