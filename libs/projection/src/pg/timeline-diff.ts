@@ -32,21 +32,30 @@ export interface TimelineDiff<Stored, Version> {
   readonly fresh: readonly Version[];
 }
 
-function diff<Stored, Version>(
+function diff<Stored extends { readonly from: number }, Version extends { readonly from: number }>(
   stored: readonly Stored[],
   versions: readonly Version[],
   key: (v: Stored | Version) => string,
   same: (stored: Stored, version: Version) => boolean,
 ): TimelineDiff<Stored, Version> {
-  const byKey = new Map(versions.map((v) => [key(v), v]));
+  // By key, then by instant (a number: no text made of it).
+  const byKey = new Map<string, Map<number, Version>>();
+  for (const v of versions) {
+    const k = key(v);
+    let at = byKey.get(k);
+    if (!at) byKey.set(k, (at = new Map()));
+    at.set(v.from, v);
+  }
   const stale: Stored[] = [];
   for (const s of stored) {
-    const k = key(s);
-    const version = byKey.get(k);
-    if (version !== undefined && same(s, version)) byKey.delete(k);
+    const at = byKey.get(key(s));
+    const version = at?.get(s.from);
+    if (version !== undefined && same(s, version)) at!.delete(s.from);
     else stale.push(s);
   }
-  return { stale, fresh: [...byKey.values()] };
+  const fresh: Version[] = [];
+  for (const at of byKey.values()) for (const v of at.values()) fresh.push(v);
+  return { stale, fresh };
 }
 
 export const diffStatuses = (
@@ -56,7 +65,7 @@ export const diffStatuses = (
   diff(
     stored,
     versions,
-    (v) => `${v.district}\u0000${v.from}`,
+    (v) => v.district,
     (s, v) =>
       s.status === v.status &&
       s.controller === v.controller &&
@@ -71,7 +80,7 @@ export const diffPositions = (
   diff(
     stored,
     versions,
-    (v) => `${v.district}\u0000${v.claimant}\u0000${v.from}`,
+    (v) => `${v.district}\u0000${v.claimant}`,
     (s, v) =>
       s.kind === v.kind && s.actor === v.actor && s.record === v.record && s.cause === v.cause,
   );
