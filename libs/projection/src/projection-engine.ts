@@ -6,10 +6,11 @@
  * - recorded axis: the current state of each touched district, event after event in log order;
  *   every instant at which a district's document changed becomes a version. It only grows.
  * - observed axis: the batch says, per district, the earliest observed instant it changes
- *   (`observedFrom`); `rewriteObserved` then folds the state just before that instant and every
- *   claim observed since again, in observed order (a late event rewrites the district's observed
- *   timeline from its own instant on, and nothing else). The live projector rewrites them a little
- *   later, coalesced (observed-settler.ts); a bulk replay once, when the whole log is in.
+ *   (`observedFrom`); `rewriteObserved` (observed-timelines.ts) then folds the state just before
+ *   that instant and every claim observed since again, in observed order (a late event rewrites
+ *   the district's observed timeline from its own instant on, and nothing else). The live
+ *   projector rewrites them a little later, coalesced (observed-settler.ts); a bulk replay once,
+ *   when the whole log is in.
  *
  * The same engine serves the live projector, full replays and scoped replays; only the store it
  * reads and the sink its effects go to differ (projection-store.ts, projection-effects.ts).
@@ -20,12 +21,10 @@ import {
   DistrictState,
   factsOf,
   Gazetteer,
-  inLogOrder,
   isAssertion,
   isRetraction,
   LineNeed,
   LoggedEvent,
-  positionRecordText,
   WithdrawalFlip,
   Withdrawals,
 } from '@sitrep/domain';
@@ -34,11 +33,10 @@ import {
   BatchEffects,
   ContinuedInstant,
   ObservedRewrite,
-  PositionVersion,
-  StatusVersion,
-  Timeline,
 } from './projection-effects';
+import { rewriteObserved } from './observed-timelines';
 import { ObservedDue, OlderAssertions, ProjectionStore } from './projection-store';
+import { settleVersions } from './timeline-versions';
 
 export interface ProjectionOptions {
   /** How many older assertions a partial line loads at a time. */
@@ -126,37 +124,13 @@ export class ProjectionEngine {
   }
 
   /**
-   * The observed timelines of these districts, each from its `from` on, recomputed from the
-   * stored state just before it and every live claim observed since (`-Infinity`: from the
-   * start, as a bulk replay does once every event is in). The store reads all of them at once.
+   * The observed timelines of these districts, each from its `from` on (observed-timelines.ts).
    */
-  async rewriteObserved(
+  rewriteObserved(
     store: ProjectionStore,
     dues: readonly ObservedDue[],
   ): Promise<ObservedRewrite[]> {
-    if (dues.length === 0) return [];
-    const states = await store.observedBefore(dues);
-    const claims = await store.observedFrom(dues);
-    // Evidence observed before a rewrite's instant that targets assertions observed since.
-    const assertions = dues.flatMap((due, i) =>
-      Number.isFinite(due.from) ? claims[i]!.filter(isAssertion).map((c) => c.id) : [],
-    );
-    const evidence = new Map<string, ClaimFacts[]>();
-    if (assertions.length > 0)
-      for (const t of await store.targeting(assertions)) {
-        if (t.withdrawn || isRetraction(t.facts)) continue;
-        const list = evidence.get(t.facts.targetId!) ?? [];
-        evidence.set(t.facts.targetId!, list);
-        list.push(t.facts);
-      }
-    return dues.map((due, i) => {
-      const since = claims[i]!;
-      const earlier = Number.isFinite(due.from)
-        ? since.flatMap((c) => evidence.get(c.id) ?? []).filter((e) => e.at < due.from)
-        : [];
-      const byId = new Map(since.map((c) => [c.id, c]));
-      return { ...due, ...this.fold(states[i]!, since, earlier, byId) };
-    });
+    return rewriteObserved(store, dues);
   }
 
   // ---- what the batch needs to know ------------------------------------------------------
@@ -300,7 +274,7 @@ export class ProjectionEngine {
     const needs: LineNeed[] = [];
     const open = new Map<string, { instant: number; cause: string }>();
     const settle = (district: string, at: { instant: number; cause: string }) => {
-      this.settle(states.get(district)!, 'recorded', at.instant, at.cause, timeline, needs);
+      settleVersions(states.get(district)!, 'recorded', at.instant, at.cause, timeline, needs);
       // The instant the previous batch ended with goes on (see ContinuedInstant).
       if (at.instant === clock)
         timeline.continued.push({ district, from: at.instant, cause: at.cause });
@@ -328,51 +302,6 @@ export class ProjectionEngine {
     return { timeline, needs };
   }
 
-  /** Settle a state at an instant: its changes become versions on the axis. */
-  private settle(
-    state: DistrictState,
-    axis: 'recorded' | 'observed',
-    from: number,
-    cause: string,
-    timeline: Timeline,
-    needs: LineNeed[],
-  ): void {
-    const settled = state.settle();
-    if (settled.needs.length > 0) {
-      needs.push(...settled.needs);
-      return;
-    }
-    const district = state.district.pcode;
-    for (const { claimant, position, row } of settled.positions) {
-      if (row === 'none') continue; // the lane's timeline has it
-      const own = row === 'own' && position !== null;
-      const version: PositionVersion = {
-        district,
-        claimant,
-        axis,
-        from,
-        kind: own ? position.kind : null,
-        actor: own ? position.actor : null,
-        record: own ? positionRecordText(state, claimant) : null,
-        cause,
-      };
-      timeline.positions.push(version);
-    }
-    if (settled.headline) {
-      const d = state.decision;
-      const version: StatusVersion = {
-        district,
-        axis,
-        from,
-        status: d.status,
-        controller: d.controller,
-        verification: d.verification,
-        cause,
-      };
-      timeline.statuses.push(version);
-    }
-  }
-
   // ---- observed axis ---------------------------------------------------------------------
 
   /**
@@ -393,38 +322,5 @@ export class ProjectionEngine {
       for (const flip of a.flips) at(this.routeOf(withdrawals, flip.claim), flip.claim.at);
     }
     return from;
-  }
-
-  /**
-   * Fold claims into a state in observed order, settling at each instant: the observed timeline
-   * from the first of them on. `earlier` is evidence observed before them that targets them.
-   */
-  private fold(
-    state: DistrictState,
-    claims: readonly ClaimFacts[],
-    earlier: readonly ClaimFacts[],
-    byId: ReadonlyMap<string, ClaimFacts>,
-  ): Timeline {
-    const timeline: Timeline = { statuses: [], positions: [] };
-    const needs: LineNeed[] = [];
-    const claimantOf = (claim: ClaimFacts) =>
-      claim.targetId === undefined
-        ? undefined
-        : (byId.get(claim.targetId)?.claimant ?? state.holderOf(claim.targetId));
-    for (const e of earlier) state.apply(e, true, claimantOf(e));
-    const visible = claims.filter((c) => !isRetraction(c));
-    visible.sort((a, b) => a.at - b.at || inLogOrder(a, b));
-    for (let i = 0; i < visible.length;) {
-      const instant = visible[i]!.at;
-      let cause = visible[i]!;
-      for (; i < visible.length && visible[i]!.at === instant; i++) {
-        const claim = visible[i]!;
-        state.apply(claim, true, claimantOf(claim));
-        if (inLogOrder(claim, cause) > 0) cause = claim;
-      }
-      this.settle(state, 'observed', instant, cause.id, timeline, needs);
-    }
-    if (needs.length > 0) throw new Error('an observed fold needed assertions it was not given');
-    return timeline;
   }
 }
