@@ -3,13 +3,9 @@
  * example, the derivation rule by rule, then every reason a claim may not count.
  */
 import { LoggedEvent } from './events';
-import {
-  DistrictExplanation,
-  EXCLUSION_TEXTS,
-  explainDistrict,
-  RULE_SECTIONS,
-  RULE_TEXTS,
-} from './explain';
+import { explainDistrict } from './explain';
+import { DistrictExplanation } from './explanation';
+import { EXCLUSION_TEXTS, RULE_SECTIONS, RULE_TEXTS } from './explanation-texts';
 import { districtStatus } from './status';
 import {
   ANDARAB,

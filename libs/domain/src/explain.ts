@@ -5,225 +5,30 @@
  * verification, in words. Pure: it explains what `districtStatus` computes and never disagrees
  * with it, because it starts from its result.
  */
+import { ClaimEvent, compareLogPosition, Degree, kindOf, LoggedEvent } from './events';
 import {
-  ClaimEvent,
-  ClaimEventType,
-  ClaimKind,
-  compareLogPosition,
-  Degree,
-  kindOf,
-  LoggedEvent,
-  LogPosition,
-  PlaceLevel,
-  Submitter,
-} from './events';
-import {
-  ControllerRule,
   DistrictRef,
   districtStatus,
-  DistrictStatusName,
   firstOfEachClaim,
   PositionCore,
   retractedClaimIds,
   StatusDecision,
-  StatusRule,
-  Verification,
-  VerificationRule,
 } from './status';
-
-export type DecidingRule = StatusRule | ControllerRule | VerificationRule;
-
-/** The rules of DESIGN.md ("Status of a district", 4–6) that `districtStatus` names, in words. */
-export const RULE_TEXTS: Readonly<Record<DecidingRule, string>> = {
-  'unclaimed/no-positions':
-    'unclaimed: no claimant holds a position on the district (no control, presence or contest claim about it or its province counts).',
-  'unclaimed/presence-of-one-actor':
-    'unclaimed: the only positions are presence positions of a single actor; presence without a claim of control does not make a district claimed.',
-  'claimed/one-controller':
-    'claimed: every control position names the same actor X, at least one of them is not disputed, there is no contest position and no presence position of an actor other than X.',
-  'contested/several-controllers':
-    'contested: control positions name two or more different actors.',
-  'contested/contest-position':
-    'contested: a claimant holds a contest position (fighting is going on; nobody controls the district).',
-  'contested/other-actor-present':
-    'contested: every control position names X, but a presence position names another actor.',
-  'contested/every-control-disputed':
-    'contested: every control position naming X is disputed by another claimant.',
-  'contested/presence-of-several-actors':
-    'contested: there is no control position, but presence positions of several actors.',
-  'claimed-actor':
-    'controller: the district is claimed, so the controller is X, the actor every control position names.',
-  'latest-undisputed-control':
-    'controller: the district is contested, so the controller is the actor of the latest undisputed control position ("latest" by the observedAt of the position’s newest claim, ties to the later log position).',
-  'latest-control':
-    'controller: the district is contested and every control position is disputed, so the controller is the actor of the latest control position ("latest" by the observedAt of the position’s newest claim, ties to the later log position).',
-  'no-control-position': 'controller: there is no control position, so there is no controller.',
-  'full-corroboration':
-    'verification corroborated: a claim in the run of a control position naming the controller has a full corroboration by a claimant other than that position’s claimant.',
-  'partial-corroboration':
-    'verification partial: no full corroboration, but a claim in the run of a control position naming the controller has a partial corroboration by a claimant other than that position’s claimant.',
-  'no-corroboration':
-    'verification none: no claim in the run of a control position naming the controller is corroborated by another claimant.',
-  'no-controller': 'verification none: there is no controller to verify (DECISIONS.md).',
-};
-
-/** The rule of DESIGN.md's "Status of a district" list that each named rule belongs to. */
-export const RULE_SECTIONS: Readonly<Record<DecidingRule, 4 | 5 | 6>> = {
-  'unclaimed/no-positions': 4,
-  'unclaimed/presence-of-one-actor': 4,
-  'claimed/one-controller': 4,
-  'contested/several-controllers': 4,
-  'contested/contest-position': 4,
-  'contested/other-actor-present': 4,
-  'contested/every-control-disputed': 4,
-  'contested/presence-of-several-actors': 4,
-  'claimed-actor': 5,
-  'latest-undisputed-control': 5,
-  'latest-control': 5,
-  'no-control-position': 5,
-  'full-corroboration': 6,
-  'partial-corroboration': 6,
-  'no-corroboration': 6,
-  'no-controller': 6,
-};
-
-/** Why an event that bears on the district does not count for its status. */
-export type ExclusionReason =
-  | 'retracted'
-  | 'superseded'
-  | 'self-dispute'
-  | 'self-corroboration'
-  | 'target-retracted'
-  | 'target-superseded'
-  | 'target-not-assertion'
-  | 'reaches-nothing'
-  | 'withdraws-nothing';
-
-export const EXCLUSION_TEXTS: Readonly<Record<ExclusionReason, string>> = {
-  retracted: 'withdrawn by a retraction (its claimant’s own, or a curator’s); it no longer counts.',
-  superseded:
-    'superseded: a later assertion of the same claimant says something else, so it is no longer part of that claimant’s position (rule 2).',
-  'self-dispute': 'a claimant’s dispute of its own claim does not count (DECISIONS.md).',
-  'self-corroboration':
-    'a claimant’s corroboration of its own claim does not count (DECISIONS.md).',
-  'target-retracted': 'its target claim was withdrawn, so there is nothing left to bear on.',
-  'target-superseded':
-    'its target is not in the run of its claimant’s position (superseded by a later assertion), so it does not bear on the position (rule 2).',
-  'target-not-assertion':
-    'disputes and corroborations bear on assertions (control, presence, contest); its target is not one.',
-  'reaches-nothing':
-    'a blanket dispute reaches only claims of the target claimant’s run observed at or before it, and there is none here (rule 3).',
-  'withdraws-nothing':
-    'a retraction that withdraws nothing: a claimant retracts only its own assertions and statements, a claimant’s retraction cannot be retracted by a claimant, and a curator’s retraction cannot be retracted.',
-};
-
-/** One logged claim, as an audit names it. */
-export interface ClaimRef {
-  readonly claimId: string;
-  readonly type: ClaimEventType;
-  readonly kind: ClaimKind | 'curator-retract';
-  readonly claimant: string;
-  readonly reportId: string;
-  readonly index: number;
-  readonly place: { readonly pcode: string; readonly level: PlaceLevel };
-  readonly observedAt: string;
-  readonly recordedAt: string;
-  /** The key that entered it (null before events named their submitter). */
-  readonly submittedBy: Submitter | null;
-  readonly logPosition: LogPosition;
-}
-
-/** A dispute or corroboration that counts, and the claims of the run it reaches. */
-export interface CountedEvidence extends ClaimRef {
-  readonly blanket: boolean;
-  /** The claim of the run it names (a blanket dispute: the oldest claim it reaches). */
-  readonly targetClaimId: string;
-  /** Every claim of the run it reaches, newest first. */
-  readonly reaches: readonly string[];
-}
-
-export interface PositionExplanation {
-  readonly claimant: string;
-  readonly kind: PositionCore['kind'];
-  readonly actor: string | null;
-  readonly observedAt: string;
-  readonly disputed: boolean;
-  /**
-   * The run (rule 2): the claimant's latest applying assertions that say the same, newest first
-   * (the first `RUN_SHOWN`; `runLength` counts them all when there are more).
-   */
-  readonly run: readonly ClaimRef[];
-  readonly runLength?: number;
-  /** Counts of all disputes and corroborations, when more than `EVIDENCE_SHOWN` are shown. */
-  readonly disputeCount?: number;
-  readonly corroborationCount?: number;
-  readonly disputes: readonly CountedEvidence[];
-  readonly corroborations: readonly (CountedEvidence & { readonly degree: Degree })[];
-}
-
-/** A retraction that withdraws a claim bearing on the district. */
-export interface Withdrawal extends ClaimRef {
-  readonly by: 'curator' | 'claimant';
-  readonly targetClaimId: string;
-  readonly curator?: string;
-  readonly reason?: string;
-}
-
-export interface NotCounted extends ClaimRef {
-  readonly reason: ExclusionReason;
-  readonly text: string;
-  /** For `retracted`: the retractions that withdraw it. */
-  readonly retractedBy?: readonly Withdrawal[];
-  /** For `superseded`: the claimant's position that replaced it. */
-  readonly supersededBy?: {
-    readonly claimId: string;
-    readonly kind: PositionCore['kind'];
-    readonly actor: string | null;
-    readonly observedAt: string;
-  };
-  /** For disputes, corroborations and retractions: what they target. */
-  readonly target?:
-    { readonly claimId: string } | { readonly claimant: string; readonly place: string };
-}
-
-export interface Decision<R extends DecidingRule> {
-  readonly rule: R;
-  /** The number of the rule in DESIGN.md's "Status of a district". */
-  readonly section: 4 | 5 | 6;
-  readonly text: string;
-}
-
-export interface DistrictExplanation {
-  readonly pcode: string;
-  readonly province: string;
-  readonly status: DistrictStatusName;
-  readonly controller: string | null;
-  readonly verification: Verification;
-  readonly decidedBy: {
-    readonly status: Decision<StatusRule>;
-    /** The position whose actor is the controller: the latest of those the rule looks at. */
-    readonly controller: Decision<ControllerRule> & {
-      readonly position: { readonly claimant: string; readonly claimId: string } | null;
-    };
-    /** The corroboration that decided the verification, if any. */
-    readonly verification: Decision<VerificationRule> & {
-      readonly corroboration: {
-        readonly claimId: string;
-        readonly claimant: string;
-        readonly degree: Degree;
-        readonly targetClaimId: string;
-      } | null;
-    };
-  };
-  /** Sorted by claimant, as `districtStatus` gives them. */
-  readonly positions: readonly PositionExplanation[];
-  /** Retractions that withdraw claims bearing on the district, in log order. */
-  readonly retractions: readonly Withdrawal[];
-  /** Events bearing on the district that do not count, in log order, with the reason. */
-  readonly notCounted: readonly NotCounted[];
-  /** The derivation in words, rule by rule. */
-  readonly narrative: readonly string[];
-}
+import {
+  DecidingRule,
+  ExclusionReason,
+  EXCLUSION_TEXTS,
+  RULE_SECTIONS,
+  RULE_TEXTS,
+} from './explanation-texts';
+import {
+  ClaimRef,
+  Decision,
+  DistrictExplanation,
+  NotCounted,
+  PositionExplanation,
+  Withdrawal,
+} from './explanation';
 
 const time = (iso: string): number => Date.parse(iso);
 

@@ -10,4 +10,6 @@ export * from './places';
 export * from './status';
 export * from './history';
 export * from './explain';
+export * from './explanation';
+export * from './explanation-texts';
 export * from './projection';

@@ -23,7 +23,6 @@ import {
 } from '../projection-effects';
 import { POSITION_COLUMNS, positionRow, STATUS_COLUMNS, statusRow } from './copy-rows';
 import { CopyStream } from './copy-stream';
-import { diffPositions, diffStatuses, StoredPosition, StoredStatus } from './timeline-diff';
 
 export const AXIS_CODE: Readonly<Record<Axis, string>> = { recorded: 'r', observed: 'o' };
 
@@ -240,60 +239,25 @@ export class TimelinesRepository {
     );
   }
 
-  /**
-   * Observed timelines recomputed from an instant on replace what was there: the stored versions
-   * from each instant on are read, and only those that changed are deleted and written.
-   */
+  /** Observed timelines recomputed from an instant on replace what was there. */
   async rewriteObserved(rewrites: readonly ObservedRewrite[]): Promise<void> {
     if (rewrites.length === 0) return;
     const params = [rewrites.map((r) => r.district), rewrites.map((r) => iso(r.from))];
     const from = `unnest($1::text[], $2::timestamptz[]) AS r(district, at)`;
-    const ms = (column: string) => `(extract(epoch from ${column}) * 1000)::float8 AS "from"`;
-    const statuses = diffStatuses(
-      (
-        await this.client.query<StoredStatus>(
-          `SELECT s.district, ${ms('s.valid_from')}, s.status, s.controller, s.verification,
-                  s.caused_by AS cause
-             FROM ${from} JOIN ${this.schema}.status_timeline s
-               ON s.district = r.district AND s.axis = 'o' AND s.valid_from >= r.at`,
-          params,
-        )
-      ).rows,
-      rewrites.flatMap((r) => r.statuses),
+    await this.client.query(
+      `DELETE FROM ${this.schema}.status_timeline s USING ${from}
+        WHERE s.district = r.district AND s.axis = 'o' AND s.valid_from >= r.at`,
+      params,
     );
-    const positions = diffPositions(
-      (
-        await this.client.query<StoredPosition>(
-          `SELECT t.district, t.claimant, ${ms('t.valid_from')}, t.kind, t.actor, t.record,
-                  t.caused_by AS cause
-             FROM ${from} JOIN ${this.schema}.district_claimants dc ON dc.district = r.district
-             JOIN ${this.schema}.position_timeline t
-               ON t.district = dc.district AND t.claimant = dc.claimant AND t.axis = 'o'
-              AND t.valid_from >= r.at`,
-          params,
-        )
-      ).rows,
+    await this.client.query(
+      `DELETE FROM ${this.schema}.position_timeline t
+        USING ${from} JOIN ${this.schema}.district_claimants dc ON dc.district = r.district
+        WHERE t.district = dc.district AND t.claimant = dc.claimant AND t.axis = 'o' AND t.valid_from >= r.at`,
+      params,
+    );
+    await this.copyVersions(
+      rewrites.flatMap((r) => r.statuses),
       rewrites.flatMap((r) => r.positions),
     );
-    if (statuses.stale.length > 0)
-      await this.client.query(
-        `DELETE FROM ${this.schema}.status_timeline s
-          USING unnest($1::text[], $2::timestamptz[]) AS v(district, at)
-          WHERE s.district = v.district AND s.axis = 'o' AND s.valid_from = v.at`,
-        [statuses.stale.map((v) => v.district), statuses.stale.map((v) => iso(v.from))],
-      );
-    if (positions.stale.length > 0)
-      await this.client.query(
-        `DELETE FROM ${this.schema}.position_timeline t
-          USING unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(district, claimant, at)
-          WHERE t.district = v.district AND t.claimant = v.claimant AND t.axis = 'o'
-            AND t.valid_from = v.at`,
-        [
-          positions.stale.map((v) => v.district),
-          positions.stale.map((v) => v.claimant),
-          positions.stale.map((v) => iso(v.from)),
-        ],
-      );
-    await this.copyVersions(statuses.fresh, positions.fresh);
   }
 }
