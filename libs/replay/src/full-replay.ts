@@ -34,6 +34,7 @@ import {
   ReadModelVersions,
   Version,
 } from './read-model-versions.repository';
+import { readProgress, replayParts } from './replay-parts';
 import { ReplayChecksum } from './replay-store';
 import { decodeBatch, ReplayDeps, ReplayOptions, ReplayTimings, topicOffsets } from './replay-run';
 
@@ -64,28 +65,20 @@ export class FullReplay {
     private readonly timings: ReplayTimings,
     private readonly started: number,
   ) {
-    this.versions = new ReadModelVersions(deps.pool);
-    this.store = new BulkStore(deps.gazetteer);
-    this.engine = new ProjectionEngine(deps.gazetteer);
-    this.deadLetters = new DeadLetterProducer(deps.kafka, deps.topics, { replay: id });
-    this.reader = new LogReader(
-      deps.kafka,
-      deps.topics,
-      `${deps.topics.projectorGroup}.replay.${id}`,
-      (partition, messages, lastOffset) => this.onBatch(partition, messages, lastOffset),
-    );
+    ({
+      versions: this.versions,
+      store: this.store,
+      engine: this.engine,
+      deadLetters: this.deadLetters,
+      reader: this.reader,
+    } = replayParts(deps, id, (partition, messages, lastOffset) =>
+      this.onBatch(partition, messages, lastOffset),
+    ));
   }
 
   /** Events read so far, and the events to read in the bulk phase. */
   progress(): { processed: number; total: number } {
-    let processed = 0;
-    let total = 0;
-    for (const [p, high] of this.targets) {
-      const low = this.reader.low.get(p) ?? 0;
-      total += Math.max(0, high - low);
-      processed += Math.max(0, Math.min(this.reader.positions.get(p) ?? low, high) - low);
-    }
-    return { processed, total };
+    return readProgress(this.reader, this.targets);
   }
 
   async run(onVersion: (version: number) => Promise<void>): Promise<ReplayChecksum> {

@@ -21,6 +21,7 @@ import { BulkSink } from './bulk-sink';
 import { writeCurrentRows } from './current-rows';
 import { LogMessage, LogReader } from './log-reader';
 import { combined, ReadModelVersions } from './read-model-versions.repository';
+import { readProgress, replayParts } from './replay-parts';
 import { ReplayChecksum } from './replay-store';
 import { decodeBatch, ReplayDeps, topicOffsets } from './replay-run';
 
@@ -41,27 +42,17 @@ export class ScopedReplay {
     id: string,
     private readonly province: string,
   ) {
-    this.versions = new ReadModelVersions(deps.pool);
-    this.store = new BulkStore(deps.gazetteer);
-    this.engine = new ProjectionEngine(deps.gazetteer);
-    this.deadLetters = new DeadLetterProducer(deps.kafka, deps.topics, { replay: id });
-    this.reader = new LogReader(
-      deps.kafka,
-      deps.topics,
-      `${deps.topics.projectorGroup}.replay.${id}`,
-      (partition, messages) => this.onBatch(partition, messages),
-    );
+    ({
+      versions: this.versions,
+      store: this.store,
+      engine: this.engine,
+      deadLetters: this.deadLetters,
+      reader: this.reader,
+    } = replayParts(deps, id, (partition, messages) => this.onBatch(partition, messages)));
   }
 
   progress(): { processed: number; total: number } {
-    let processed = 0;
-    let total = 0;
-    for (const [p, high] of this.targets) {
-      const low = this.reader.low.get(p) ?? 0;
-      total += Math.max(0, high - low);
-      processed += Math.max(0, Math.min(this.reader.positions.get(p) ?? low, high) - low);
-    }
-    return { processed, total };
+    return readProgress(this.reader, this.targets);
   }
 
   async run(): Promise<ReplayChecksum> {

@@ -4,7 +4,8 @@ import { Gazetteer, provinceSummary } from '@sitrep/domain';
 import { CLOCK, Clock, GAZETTEER } from '@sitrep/platform';
 import { notFound } from '../http/problem';
 import { DistrictDocuments, ReadAt } from './district-documents';
-import { ReadModelReader, StatusFilter } from './read-model.reader';
+import { ReadModelReader } from './read-model.reader';
+import { StatusFilter } from './status-list';
 import { TimelineReader } from './timeline.reader';
 import { districtView, summaryView } from './views';
 

@@ -6,27 +6,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DistrictStatus, LoggedEvent, PositionCore } from '@sitrep/domain';
 import { liveReadModel, PG_POOL } from '@sitrep/platform';
 import { Pool } from 'pg';
-
-export interface StatusRow {
-  readonly pcode: string;
-  readonly name: string;
-  readonly province: string;
-  readonly status: DistrictStatus['status'];
-  readonly controller: string | null;
-  readonly verification: DistrictStatus['verification'];
-}
+import { StatusFilter, statusListQuery, StatusRow } from './status-list';
 
 /** A claimant's position on one district, as the actor view shows it. */
 export type ClaimantPosition = Pick<
   PositionCore,
   'kind' | 'actor' | 'observedAt' | 'claimIds' | 'disputedBy' | 'corroboratedBy'
 > & { readonly district: string };
-
-export interface StatusFilter {
-  readonly province?: string;
-  readonly status?: string;
-  readonly controller?: string;
-}
 
 export interface CurrentDocument {
   readonly pcode: string;
@@ -63,22 +49,9 @@ export class ReadModelReader {
     limit: number,
   ): Promise<StatusRow[]> {
     const schema = await this.schema();
+    const source = `LEFT JOIN ${schema}.district_status s ON s.pcode = d.pcode`;
     const { rows } = await this.pool.query<StatusRow>(
-      `SELECT d.pcode, d.name, d.province_pcode AS province, COALESCE(s.status, 'unclaimed') AS status,
-              s.controller, COALESCE(s.verification, 'none') AS verification
-         FROM districts d LEFT JOIN ${schema}.district_status s ON s.pcode = d.pcode
-        WHERE ($1::text IS NULL OR d.province_pcode = $1)
-          AND ($2::text IS NULL OR COALESCE(s.status, 'unclaimed') = $2)
-          AND ($3::text IS NULL OR s.controller = $3)
-          AND ($4::text IS NULL OR d.pcode > $4)
-        ORDER BY d.pcode LIMIT $5`,
-      [
-        filter.province ?? null,
-        filter.status ?? null,
-        filter.controller ?? null,
-        after ?? null,
-        limit,
-      ],
+      statusListQuery(source, filter, after, limit),
     );
     return rows;
   }

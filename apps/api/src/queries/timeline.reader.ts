@@ -9,7 +9,7 @@ import { Axis, DistrictStatus, Gazetteer, LineRecord, parseLineRecord } from '@s
 import { GAZETTEER, liveReadModel, PG_POOL } from '@sitrep/platform';
 import { positionsAt } from '@sitrep/projection';
 import { Pool } from 'pg';
-import { StatusFilter, StatusRow } from './read-model.reader';
+import { StatusFilter, statusListQuery, StatusRow } from './status-list';
 
 export interface ReadInstant {
   readonly asOf: string;
@@ -50,28 +50,12 @@ export class TimelineReader {
     at: ReadInstant,
   ): Promise<StatusRow[]> {
     const schema = await this.schema();
-    const { rows } = await this.pool.query<StatusRow>(
-      `SELECT d.pcode, d.name, d.province_pcode AS province, COALESCE(s.status, 'unclaimed') AS status,
-              s.controller, COALESCE(s.verification, 'none') AS verification
-         FROM districts d
-         LEFT JOIN LATERAL (
+    const source = `LEFT JOIN LATERAL (
            SELECT status, controller, verification FROM ${schema}.status_timeline t
             WHERE t.district = d.pcode AND t.axis = $6 AND t.valid_from <= $7
-            ORDER BY t.valid_from DESC LIMIT 1) s ON true
-        WHERE ($1::text IS NULL OR d.province_pcode = $1)
-          AND ($2::text IS NULL OR COALESCE(s.status, 'unclaimed') = $2)
-          AND ($3::text IS NULL OR s.controller = $3)
-          AND ($4::text IS NULL OR d.pcode > $4)
-        ORDER BY d.pcode LIMIT $5`,
-      [
-        filter.province ?? null,
-        filter.status ?? null,
-        filter.controller ?? null,
-        after ?? null,
-        limit,
-        AXIS[at.axis],
-        at.asOf,
-      ],
+            ORDER BY t.valid_from DESC LIMIT 1) s ON true`;
+    const { rows } = await this.pool.query<StatusRow>(
+      statusListQuery(source, filter, after, limit, [AXIS[at.axis], at.asOf]),
     );
     return rows;
   }
