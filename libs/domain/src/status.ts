@@ -176,7 +176,8 @@ function newestFirst(a: Assertion, b: Assertion): number {
   );
 }
 
-function provenanceOf({ event, position }: LoggedEvent): Provenance {
+/** Where a claim comes from: its report, source, speaker, quote and place in the log. */
+export function provenanceOf({ event, position }: LoggedEvent): Provenance {
   const data = event.data as { speaker?: string; credibility?: number; quote?: string };
   return {
     claimId: event.id,

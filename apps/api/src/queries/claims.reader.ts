@@ -3,7 +3,7 @@
  * by blanket dispute: provenance for the claims of positions, and what bears on one claim.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { Axis, LoggedEvent, Provenance } from '@sitrep/domain';
+import { Axis, LoggedEvent, Provenance, provenanceOf } from '@sitrep/domain';
 import { liveReadModel, PG_POOL } from '@sitrep/platform';
 import { Pool } from 'pg';
 
@@ -43,21 +43,8 @@ export class ClaimsReader {
     );
     return new Map(
       rows.map((r) => {
-        const event = r.body;
-        const data = event.data as { speaker?: string; credibility?: number; quote?: string };
-        const provenance: Provenance = {
-          claimId: event.id,
-          reportId: event.reportId,
-          placePcode: event.place.pcode,
-          observedAt: event.observedAt,
-          recordedAt: event.recordedAt,
-          source: event.source,
-          ...(data.speaker !== undefined && { speaker: data.speaker }),
-          ...(data.credibility !== undefined && { credibility: data.credibility }),
-          ...(data.quote !== undefined && { quote: data.quote }),
-          logPosition: { partition: r.partition, offset: Number(r.log_offset) },
-        };
-        return [event.id, provenance];
+        const claim = logged(r);
+        return [claim.event.id, provenanceOf(claim)];
       }),
     );
   }
