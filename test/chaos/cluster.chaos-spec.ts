@@ -4,40 +4,20 @@
  * acknowledged report lost, the API keeps accepting (at most a short burst of 503s), the
  * projector keeps going.
  */
-import { join } from 'node:path';
-import { ChaosKafka } from './support/kafka';
-import { ChaosPostgres } from './support/postgres';
-import { AppProcess } from './support/processes';
-import { Infrastructure, Scenario } from './support/scenario';
-import { judge, printSummary, sleep, WORK_DIR } from './support/suite';
+import { Scenario } from './support/scenario';
+import { stackOfItsOwn } from './support/stack-of-its-own';
+import { judge, sleep } from './support/suite';
 
-const pg = new ChaosPostgres();
-const kafka = new ChaosKafka(
-  3,
-  Number(process.env['CHAOS_CLUSTER_PORT'] || 29092),
-  join(WORK_DIR, 'kafka-cluster'),
-);
-let infra: Infrastructure;
-
-beforeAll(async () => {
-  await Promise.all([pg.start(), kafka.start()]);
-  infra = {
-    databaseUrl: (db) => pg.url(db),
-    brokers: kafka.brokers,
-    workDir: WORK_DIR,
-    partitions: 3,
-  };
+const stack = stackOfItsOwn({
+  brokers: 3,
+  port: Number(process.env['CHAOS_CLUSTER_PORT'] || 29092),
+  folder: 'kafka-cluster',
+  title: '3-broker cluster',
 });
-
-afterAll(async () => {
-  await AppProcess.killAll();
-  await kafka.stop().catch(() => undefined);
-  pg.drop();
-  printSummary('3-broker cluster');
-});
+const { kafka } = stack;
 
 it('one broker of three SIGKILLed during ingest and brought back', async () => {
-  const s = await Scenario.start('cluster-broker-kill', infra);
+  const s = await Scenario.start('cluster-broker-kill', stack.infra);
   const admin = s.kafka.admin();
   await admin.connect();
   const { topics } = await admin.fetchTopicMetadata({ topics: [s.claimsTopic] });

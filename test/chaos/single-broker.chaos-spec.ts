@@ -4,44 +4,24 @@
  * fast and immediately and away for 15 s, input Postgres cannot store, slow clients.
  * Each scenario prints its figures and fails on any loss, doubling, crash or 5xx other than 503.
  */
-import { join } from 'node:path';
 import { parseRaw, rawExchange } from '../support/raw-http';
 import { metric } from '../support/prometheus';
-import { ChaosKafka } from './support/kafka';
-import { ChaosPostgres } from './support/postgres';
-import { AppProcess } from './support/processes';
-import { Infrastructure, Scenario, ADMIN_KEY } from './support/scenario';
-import { judge, printSummary, sleep, WORK_DIR } from './support/suite';
+import { Scenario, ADMIN_KEY } from './support/scenario';
+import { stackOfItsOwn } from './support/stack-of-its-own';
+import { judge, sleep } from './support/suite';
 import { directEvent } from './support/events';
 
 const KILLS = Number(process.env['CHAOS_PROJECTOR_KILLS'] || 3);
-const pg = new ChaosPostgres();
-const kafka = new ChaosKafka(
-  1,
-  Number(process.env['CHAOS_KAFKA_PORT'] || 19092),
-  join(WORK_DIR, 'kafka-single'),
-);
-let infra: Infrastructure;
-
-beforeAll(async () => {
-  await Promise.all([pg.start(), kafka.start()]);
-  infra = {
-    databaseUrl: (db) => pg.url(db),
-    brokers: kafka.brokers,
-    workDir: WORK_DIR,
-    partitions: 3,
-  };
+const stack = stackOfItsOwn({
+  brokers: 1,
+  port: Number(process.env['CHAOS_KAFKA_PORT'] || 19092),
+  folder: 'kafka-single',
+  title: 'single broker',
 });
-
-afterAll(async () => {
-  await AppProcess.killAll();
-  await kafka.stop().catch(() => undefined);
-  pg.drop();
-  printSummary('single broker');
-});
+const { pg, kafka } = stack;
 
 it(`projector SIGKILLed ${KILLS} times during ingest, then stopped with SIGTERM`, async () => {
-  const s = await Scenario.start('projector-kills', infra);
+  const s = await Scenario.start('projector-kills', stack.infra);
   s.load.start();
   await sleep(4000);
   for (let k = 1; k <= KILLS; k++) {
@@ -61,7 +41,7 @@ it(`projector SIGKILLed ${KILLS} times during ingest, then stopped with SIGTERM`
 });
 
 it('broker SIGKILLed, then stopped cleanly, during ingest', async () => {
-  const s = await Scenario.start('broker-kill-and-stop', infra);
+  const s = await Scenario.start('broker-kill-and-stop', stack.infra);
   s.load.start();
   await sleep(4000);
   await kafka.kill(1);
@@ -80,7 +60,7 @@ it('broker SIGKILLed, then stopped cleanly, during ingest', async () => {
 });
 
 it('Postgres restarted fast, restarted immediately, and away for 15 s, during ingest', async () => {
-  const s = await Scenario.start('postgres-restarts', infra);
+  const s = await Scenario.start('postgres-restarts', stack.infra);
   s.load.start();
   await sleep(4000);
   await pg.restart('fast');
@@ -100,7 +80,7 @@ it('Postgres restarted fast, restarted immediately, and away for 15 s, during in
 });
 
 it('input Postgres cannot store: 400 at the API; dead letters, not a stuck projector, from the log', async () => {
-  const s = await Scenario.start('unstorable-input', infra);
+  const s = await Scenario.start('unstorable-input', stack.infra);
   s.load.start();
   const offset = '2021-09-05T16:00:00+16:00';
   const claim = { claimant: 'taliban', kind: 'control', actor: 'taliban', place: 'AF0802' };
@@ -154,7 +134,7 @@ it('input Postgres cannot store: 400 at the API; dead letters, not a stuck proje
 });
 
 it('slow clients: slow bodies and slow headers get 408 and are closed; 3 MB bodies a readable 413', async () => {
-  const s = await Scenario.start('slow-clients', infra, {
+  const s = await Scenario.start('slow-clients', stack.infra, {
     apiEnv: { HTTP_REQUEST_TIMEOUT_MS: '5000' },
   });
   s.load.start();
