@@ -28,6 +28,7 @@ import { parseArgs } from 'node:util';
 import { BatchClient } from '../../../apps/cli/src/import/batch-client';
 import { ImportSummary, runImportFile } from '../../../apps/cli/src/import/importer';
 import { ReportBodies } from '../ingest/report-bodies';
+import { wholeNumber } from '../support/options';
 import { benchStack, cleanUp } from '../support/bench-stack';
 import { log, mib, rate } from '../support/output';
 import { waitForProjection } from '../support/projection-wait';
@@ -36,11 +37,7 @@ import { Service } from '../support/service';
 const USAGE =
   'usage: npm run bench -- import [--reports 10000] [--concurrency 4] [--batch-size 500] [--keep]';
 
-function whole(name: string, raw: string, max: number): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${name} ${raw}: ${USAGE}`);
-  return n;
-}
+const whole = (name: string, raw: string, max: number) => wholeNumber(name, raw, USAGE, 1, max);
 
 export async function runImportBench(args: string[]): Promise<void> {
   const { values } = parseArgs({

@@ -37,6 +37,7 @@ import { ReportBodies } from './report-bodies';
 import { waitForProjection } from '../support/projection-wait';
 import { Service } from '../support/service';
 import { printIngestSummary } from './summary';
+import { wholeNumber } from '../support/options';
 
 const USAGE =
   'usage: npm run bench -- ingest [--connections 128] [--seconds 15] [--warmup 3] [--claims 1,20] [--apis 1] [--partitions 6] [--kafka-records 300000] [--no-kafka-perf] [--projector-during] [--profile DIR] [--keep]';
@@ -60,11 +61,7 @@ export interface PhaseFigures extends LoadResult {
   readonly apiCpu: number;
 }
 
-function positive(name: string, raw: string, min = 1): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} ${raw}: ${USAGE}`);
-  return value;
-}
+const positive = (name: string, raw: string, min = 1) => wholeNumber(name, raw, USAGE, min);
 
 export async function runIngestBench(args: string[]): Promise<void> {
   const { values } = parseArgs({

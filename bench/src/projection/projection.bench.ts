@@ -26,6 +26,7 @@ import { benchStack, cleanUp } from '../support/bench-stack';
 import { log, mib } from '../support/output';
 import { summariseProfile } from '../support/profile-summary';
 import { waitForProjection } from '../support/projection-wait';
+import { share, wholeNumber } from '../support/options';
 import { Service } from '../support/service';
 import { CatchUp, printProjectionSummary, Tenths } from './summary';
 
@@ -59,23 +60,13 @@ export async function runProjectionBench(args: string[]): Promise<void> {
     },
     strict: true,
   });
-  const whole = (name: string, raw: string, min: number) => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} ${raw}: ${USAGE}`);
-    return n;
-  };
-  const share = (name: string, raw: string) => {
-    const n = Number(raw);
-    if (!(n >= 0 && n < 1))
-      throw new Error(`--${name} ${raw}: a share of the log in [0, 1); ${USAGE}`);
-    return n;
-  };
+  const whole = (name: string, raw: string, min: number) => wholeNumber(name, raw, USAGE, min);
   await benchProjection({
     events: whole('events', values.events, 10),
     partitions: whole('partitions', values.partitions, 1),
     seed: whole('seed', values.seed, 0),
     profile: values.profile,
-    profileFrom: share('profile-from', values['profile-from']),
+    profileFrom: share('profile-from', values['profile-from'], USAGE),
     verify: !values['no-verify'],
     kafkaPerf: !values['no-kafka-perf'],
     keep: values.keep,

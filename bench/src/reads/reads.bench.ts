@@ -24,6 +24,7 @@ import { fill, fillHistory, Poster } from './fill';
 import { ReadFigures, ReadTimer } from './read-timer';
 import { ReportStream } from './report-stream';
 import { HistoryFigures, printReadsSummary, SizeFigures } from './summary';
+import { wholeNumber } from '../support/options';
 
 const USAGE =
   'usage: npm run bench -- reads [--sizes 10000,100000] [--samples 40] [--history 10000] [--keep]';
@@ -54,11 +55,7 @@ export async function runReadsBench(args: string[]): Promise<void> {
     },
     strict: true,
   });
-  const whole = (name: string, raw: string, min: number) => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} ${raw}: ${USAGE}`);
-    return n;
-  };
+  const whole = (name: string, raw: string, min: number) => wholeNumber(name, raw, USAGE, min);
   await benchReads({
     sizes: values.sizes
       .split(',')

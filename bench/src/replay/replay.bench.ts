@@ -23,6 +23,7 @@ import { log, mib, rate } from '../support/output';
 import { Produced, produceLog } from './produce-log';
 import { REPLAY_CHILD, replayChild, replayInChild } from './replay-child';
 import { printSummary } from './summary';
+import { wholeNumber } from '../support/options';
 
 const USAGE =
   'usage: npm run bench -- replay [--events 1000000] [--partitions 6] [--seed 42] [--keep] [--reuse TAG] [--profile FILE] [--no-verify] [--no-kafka-perf]';
@@ -56,16 +57,10 @@ export async function runReplayBench(args: string[]): Promise<void> {
     },
     strict: true,
   });
-  const events = Number(values.events);
-  const partitions = Number(values.partitions);
-  const seed = Number(values.seed);
-  if (!Number.isInteger(events) || events < 1) throw new Error(`--events: ${USAGE}`);
-  if (!Number.isInteger(partitions) || partitions < 1) throw new Error(`--partitions: ${USAGE}`);
-  if (!Number.isInteger(seed)) throw new Error(`--seed: ${USAGE}`);
   await benchReplay({
-    events,
-    partitions,
-    seed,
+    events: wholeNumber('events', values.events, USAGE, 1),
+    partitions: wholeNumber('partitions', values.partitions, USAGE, 1),
+    seed: wholeNumber('seed', values.seed, USAGE, 0),
     keep: values.keep,
     reuse: values.reuse,
     profile: values.profile,
