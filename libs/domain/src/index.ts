@@ -8,6 +8,7 @@ export * from './decide-curator-retraction';
 export * from './gazetteer';
 export * from './places';
 export * from './status';
+export * from './decide';
 export * from './history';
 export * from './explain';
 export * from './explanation';

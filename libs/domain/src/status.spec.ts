@@ -8,9 +8,9 @@ import {
   DistrictStatus,
   firstOfEachClaim,
   Position,
-  provinceSummary,
   retractedClaimIds,
 } from './status';
+import { provinceSummary } from './decide';
 import {
   ANAWA,
   ANDARAB,

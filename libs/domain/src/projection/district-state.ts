@@ -5,7 +5,8 @@
  * become visible (or withdrawn) on an axis; `settle` then recomputes the positions they touched
  * and the decision of rules 4–6, and says what changed.
  */
-import { decide, DistrictRef, PositionCore, StatusDecision } from '../status';
+import { decide } from '../decide';
+import { DistrictRef, PositionCore, StatusDecision } from '../status';
 import { ClaimantLine } from './claimant-line';
 import { ClaimFacts, inLogOrder } from './claim-facts';
 import { positionOf, samePosition } from './position-of';
