@@ -1,17 +1,9 @@
 /** The OpenAPI operations of `/v1/audit` (see http/openapi/api-doc.decorator.ts). */
 import { z } from 'zod';
 import { OperationDoc } from '../http/openapi/api-doc.decorator';
-import {
-  axis,
-  districtStatus,
-  isoInstant,
-  nextCursor,
-  placeRef,
-  readAt,
-  submitter,
-  verification,
-} from '../http/openapi/common-answers';
-import { RUKHA_CLAIM } from '../http/openapi/examples';
+import { axis, isoInstant, nextCursor, readAt, submitter } from '../http/openapi/common-answers';
+import { RUKHA_CLAIM, rukhaHeadline } from '../http/openapi/examples';
+import { districtHeadline } from '../queries/read.answers';
 import { named } from '../http/openapi/schema-registry';
 import { eventsQuery, explainParams, explainQuery } from './audit.requests';
 
@@ -23,12 +15,7 @@ const rule = z
 export const explanationAnswer = named(
   'DistrictExplanation',
   z.strictObject({
-    pcode: z.string(),
-    name: z.string(),
-    province: placeRef,
-    status: districtStatus,
-    controller: z.string().nullable(),
-    verification,
+    ...districtHeadline,
     decidedBy: z.strictObject({ status: rule, controller: rule, verification: rule }),
     positions: z.array(z.looseObject({ claimant: z.string() })).meta({
       description: "each claimant's position, its run of claims and the evidence that counts",
@@ -101,12 +88,7 @@ export const auditDocs = {
         description: 'The explanation',
         schema: explanationAnswer,
         example: {
-          pcode: 'AF0802',
-          name: 'Rukha',
-          province: { pcode: 'AF08', name: 'Panjsher' },
-          status: 'contested',
-          controller: 'taliban',
-          verification: 'none',
+          ...rukhaHeadline,
           decidedBy: {
             status: { rule: 'contested/every-control-disputed', section: 4 },
             controller: { rule: 'latest-control', section: 5 },

@@ -52,15 +52,20 @@ export const positionAnswer = named(
   }),
 );
 
+/** What every document about one district starts with: the district and its status. */
+export const districtHeadline = {
+  pcode: z.string(),
+  name: z.string(),
+  province: placeRef,
+  status: districtStatus,
+  controller: z.string().nullable(),
+  verification,
+};
+
 export const districtAnswer = named(
   'District',
   z.strictObject({
-    pcode: z.string(),
-    name: z.string(),
-    province: placeRef,
-    status: districtStatus,
-    controller: z.string().nullable(),
-    verification,
+    ...districtHeadline,
     positions: z.array(positionAnswer),
     ...readAt,
   }),

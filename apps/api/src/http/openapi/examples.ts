@@ -96,13 +96,18 @@ const talibanPosition = {
   ],
 };
 
-export const districtExample = {
+/** Rukha late on 5 September: the headline of every document about it. */
+export const rukhaHeadline = {
   pcode: 'AF0802',
   name: 'Rukha',
   province: { pcode: 'AF08', name: 'Panjsher' },
   status: 'contested',
   controller: 'taliban',
   verification: 'none',
+};
+
+export const districtExample = {
+  ...rukhaHeadline,
   positions: [talibanPosition],
   ...asOf,
 };
