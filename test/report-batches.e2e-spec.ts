@@ -5,26 +5,14 @@
  */
 import { claimIdFor } from '@sitrep/platform';
 import { Json, RequestOptions, startStack, Stack } from './support/stack';
+import { talibanControlReport } from './support/reports';
 import { silentBroker } from './support/silent-broker';
 
 let stack: Stack;
 
 const NDJSON = 'application/x-ndjson';
-const control = (reportId: string, place = 'AF0802', extra: object = {}) => ({
-  reportId,
-  source: { outlet: 'Wire', reliability: 'C' },
-  claims: [
-    {
-      claimant: 'taliban',
-      kind: 'control',
-      actor: 'taliban',
-      place,
-      province: 'Panjshir',
-      observedAt: '2021-09-05T16:00:00Z',
-      ...extra,
-    },
-  ],
-});
+const control = (reportId: string, place = 'AF0802', extra: object = {}) =>
+  talibanControlReport(reportId, { place, province: 'Panjshir', ...extra });
 const ndjson = (lines: readonly (object | string)[]) =>
   lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n';
 

@@ -5,32 +5,25 @@
  */
 import { KafkaMessage } from 'kafkajs';
 import { ExtraApi, Http, Json, startStack, Stack } from './support/stack';
+import { talibanControlReport } from './support/reports';
 
 let stack: Stack;
 let second: ExtraApi;
 let apis: Http[];
 
-const report = (reportId: string, variant = 0) => ({
-  reportId,
-  source: { outlet: 'Wire', reliability: 'C' },
-  claims: [
-    {
-      claimant: 'taliban',
-      kind: 'control',
-      actor: 'taliban',
-      place: 'AF0802',
-      observedAt: '2021-09-05T16:00:00Z',
-      credibility: 1 + (variant % 6),
-      ...(variant > 0 && { quote: `version ${variant}` }),
-    },
-    {
-      claimant: 'nrf',
-      kind: 'dispute',
-      observedAt: '2021-09-05T17:00:00Z',
-      target: { index: 0 },
-    },
-  ],
-});
+const report = (reportId: string, variant = 0) =>
+  talibanControlReport(
+    reportId,
+    { credibility: 1 + (variant % 6), ...(variant > 0 && { quote: `version ${variant}` }) },
+    [
+      {
+        claimant: 'nrf',
+        kind: 'dispute',
+        observedAt: '2021-09-05T17:00:00Z',
+        target: { index: 0 },
+      },
+    ],
+  );
 
 /** Every message on the claim topic, once nothing more arrives for `quietMs`. */
 async function topicMessages(quietMs = 2000): Promise<KafkaMessage[]> {
