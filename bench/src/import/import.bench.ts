@@ -29,7 +29,7 @@ import { BatchClient } from '../../../apps/cli/src/import/batch-client';
 import { ImportSummary, runImportFile } from '../../../apps/cli/src/import/importer';
 import { ReportBodies } from '../ingest/report-bodies';
 import { wholeNumber } from '../support/options';
-import { benchStack, cleanUp } from '../support/bench-stack';
+import { benchStack, cleanUp, serviceEnv } from '../support/bench-stack';
 import { log, mib, rate } from '../support/output';
 import { waitForProjection } from '../support/projection-wait';
 import { Service } from '../support/service';
@@ -61,15 +61,11 @@ export async function runImportBench(args: string[]): Promise<void> {
   const kafka = createKafka(config, 'sitrep-bench', new JsonLogger('bench', 'warn'));
   const admin = kafka.admin();
   const key = `bench-${randomBytes(12).toString('hex')}`;
-  const env = {
-    DATABASE_URL: stack.databaseUrl,
-    KAFKA_BROKERS: config.kafkaBrokers.join(','),
-    SITREP_TOPIC_PREFIX: stack.prefix,
+  const env = serviceEnv(stack, config.kafkaBrokers, {
     SITREP_BOOTSTRAP_KEY: key,
     SITREP_PARTITIONS: String(config.partitions),
-    LOG_LEVEL: 'warn',
     RATE_LIMIT_MAX: '0',
-  };
+  });
   const dir = mkdtempSync(join(tmpdir(), 'sitrep-import-bench-'));
   const file = join(dir, 'reports.ndjson');
   const services: Service[] = [];

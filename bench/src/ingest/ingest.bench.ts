@@ -27,7 +27,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { producerPerformance, ProducerPerfResult } from '../kafka-perf';
-import { benchStack, cleanUp } from '../support/bench-stack';
+import { benchStack, cleanUp, serviceEnv } from '../support/bench-stack';
 import { log } from '../support/output';
 import { summariseProfile } from '../support/profile-summary';
 import { LoadResult, runLoad } from './load';
@@ -106,15 +106,11 @@ async function benchIngest(options: IngestBenchOptions): Promise<void> {
   const perfTopic = `${stack.prefix}producer-perf`;
   const sampleGroup = `${stack.prefix}record-size`;
   const key = `bench-${randomBytes(12).toString('hex')}`;
-  const env = {
-    DATABASE_URL: stack.databaseUrl,
-    KAFKA_BROKERS: config.kafkaBrokers.join(','),
-    SITREP_TOPIC_PREFIX: stack.prefix,
+  const env = serviceEnv(stack, config.kafkaBrokers, {
     SITREP_BOOTSTRAP_KEY: key,
     SITREP_PARTITIONS: String(options.partitions),
     KAFKA_TIMEOUT_MS: String(config.kafkaTimeoutMs),
-    LOG_LEVEL: 'warn',
-  };
+  });
   const services: Service[] = [];
   const pool = createPool(stack.databaseUrl, 2);
   log(

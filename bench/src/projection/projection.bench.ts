@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { consumerPerformance, ConsumerPerfResult } from '../kafka-perf';
 import { produceLog } from '../replay/produce-log';
 import { verify, Verification } from '../replay/verify';
-import { benchStack, cleanUp } from '../support/bench-stack';
+import { benchStack, cleanUp, serviceEnv } from '../support/bench-stack';
 import { log, mib } from '../support/output';
 import { summariseProfile } from '../support/profile-summary';
 import { waitForProjection } from '../support/projection-wait';
@@ -97,14 +97,13 @@ async function benchProjection(options: ProjectionBenchOptions): Promise<void> {
     // 2. The projector, from an empty database, timed tenth by tenth.
     const loadBefore = loadavg()[0]!;
     const started = Date.now();
-    projector = await Service.start('projector', {
-      DATABASE_URL: stack.databaseUrl,
-      KAFKA_BROKERS: config.kafkaBrokers.join(','),
-      SITREP_TOPIC_PREFIX: stack.prefix,
-      SITREP_PARTITIONS: String(options.partitions),
-      PROJECTOR_METRICS_PORT: '0',
-      LOG_LEVEL: 'warn',
-    });
+    projector = await Service.start(
+      'projector',
+      serviceEnv(stack, config.kafkaBrokers, {
+        SITREP_PARTITIONS: String(options.partitions),
+        PROJECTOR_METRICS_PORT: '0',
+      }),
+    );
     const startSeconds = (Date.now() - started) / 1000;
     const profiled = projector;
     let profiling: Promise<unknown> | undefined;

@@ -16,7 +16,7 @@
 import { createKafka, createPool, JsonLogger, loadConfig, loadGazetteer } from '@sitrep/platform';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { benchStack, cleanUp } from '../support/bench-stack';
+import { benchStack, cleanUp, serviceEnv } from '../support/bench-stack';
 import { log } from '../support/output';
 import { waitForProjection } from '../support/projection-wait';
 import { Service } from '../support/service';
@@ -76,15 +76,11 @@ async function benchReads(options: ReadsBenchOptions): Promise<void> {
   if (!gazetteer.place(HISTORY_DISTRICT) || !gazetteer.place(DISTRICT))
     throw new Error(`the gazetteer lacks ${DISTRICT} or ${HISTORY_DISTRICT}`);
   const key = `bench-${randomBytes(12).toString('hex')}`;
-  const env = {
-    DATABASE_URL: stack.databaseUrl,
-    KAFKA_BROKERS: config.kafkaBrokers.join(','),
-    SITREP_TOPIC_PREFIX: stack.prefix,
+  const env = serviceEnv(stack, config.kafkaBrokers, {
     SITREP_BOOTSTRAP_KEY: key,
     RATE_LIMIT_MAX: '0',
     PROJECTOR_METRICS_PORT: '0',
-    LOG_LEVEL: 'warn',
-  };
+  });
   const services: Service[] = [];
   const pool = createPool(stack.databaseUrl, 2);
   log(`bench ${stack.tag}: topic ${stack.topics.claims}, database ${stack.databaseName}`);

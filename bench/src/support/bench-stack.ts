@@ -30,6 +30,24 @@ export function benchStack(databaseUrl: string, reuse?: string): BenchStack {
   };
 }
 
+/**
+ * The environment a bench's API or projector process runs with: the stack's database and topics
+ * on the configured brokers, warnings only, and `more` (keys, partitions, limits).
+ */
+export function serviceEnv(
+  stack: BenchStack,
+  brokers: readonly string[],
+  more: Readonly<Record<string, string>> = {},
+): Record<string, string> {
+  return {
+    DATABASE_URL: stack.databaseUrl,
+    KAFKA_BROKERS: brokers.join(','),
+    SITREP_TOPIC_PREFIX: stack.prefix,
+    LOG_LEVEL: 'warn',
+    ...more,
+  };
+}
+
 /** Delete the topics (when given), the consumer groups and the database of a bench run. */
 export async function cleanUp(
   kafka: Kafka,
