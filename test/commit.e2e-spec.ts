@@ -5,22 +5,11 @@
  */
 import { Json, startStack, Stack } from './support/stack';
 import { silentBroker } from './support/silent-broker';
+import { talibanControlReport } from './support/reports';
 
 let stack: Stack;
 
-const report = (reportId: string) => ({
-  reportId,
-  source: { outlet: 'Wire' },
-  claims: [
-    {
-      claimant: 'taliban',
-      kind: 'control',
-      actor: 'taliban',
-      place: 'AF0802',
-      observedAt: '2021-09-05T16:00:00Z',
-    },
-  ],
-});
+const report = (reportId: string) => talibanControlReport(reportId);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

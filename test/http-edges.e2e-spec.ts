@@ -5,25 +5,14 @@
  */
 import { Http, HttpResponse, Json, startStack, Stack } from './support/stack';
 import { parseRaw, rawExchange } from './support/raw-http';
+import { talibanControlReport } from './support/reports';
 
 let stack: Stack;
 
 beforeAll(async () => {
   stack = await startStack({ projector: false });
   // The claim topic exists once a report was accepted.
-  const setup = await stack.post('/v1/reports', {
-    reportId: 'setup',
-    source: { outlet: 'Wire' },
-    claims: [
-      {
-        claimant: 'taliban',
-        kind: 'control',
-        actor: 'taliban',
-        place: 'AF0802',
-        observedAt: '2021-09-05T16:00:00Z',
-      },
-    ],
-  });
+  const setup = await stack.post('/v1/reports', talibanControlReport('setup'));
   expect(setup.status).toBe(201);
 });
 
