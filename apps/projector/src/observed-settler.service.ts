@@ -3,29 +3,21 @@ import { Gazetteer } from '@sitrep/domain';
 import { GAZETTEER, JsonLogger, liveReadModel, LOGGER, PG_POOL } from '@sitrep/platform';
 import { ObservedSettler } from '@sitrep/projection';
 import { Pool } from 'pg';
+import { IDLE_AFTER_MS, SettlerPacing } from './settler-pacing';
 
-/** How often the settler looks for pending observed rewrites. */
-const TICK_MS = 200;
-/**
- * While batches keep coming (catching up), rewrite at most this often, and leave at least three
- * times as long as the last round took between rounds: rewrites take at most a quarter of the
- * time, and the longer a backlog the more late events each rewrite of a district coalesces.
- */
-const BUSY_EVERY_MS = 5000;
-const BUSY_SHARE = 3;
+/** Districts a round rewrites while the projector is busy (when idle: rounds of 50 until none). */
+const BUSY_ROUND = 200;
 
 /**
- * Rewrites the observed timelines batches left pending (observed-settler.ts): at once when the
- * projector is idle, every few seconds while it catches up (so that a backlog of late events
- * costs one rewrite per district per round, not one per batch).
+ * Rewrites the observed timelines batches left pending (observed-settler.ts), paced by
+ * settler-pacing.ts: at once when the projector is idle, every few seconds while it catches up.
  */
 @Injectable()
 export class ObservedSettlerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly settler: ObservedSettler;
+  private readonly pacing = new SettlerPacing();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private lastBatch = 0;
-  private nextBusyRound = 0;
 
   constructor(
     @Inject(PG_POOL) pool: Pool,
@@ -39,29 +31,40 @@ export class ObservedSettlerService implements OnApplicationBootstrap, OnApplica
     });
   }
 
-  /** A batch was applied (the projector is busy). */
-  batchApplied(): void {
-    this.lastBatch = Date.now();
+  /** A batch is being applied: the projector is busy until it ends. */
+  batchStarted(): void {
+    this.pacing.batchStarted();
+  }
+
+  /** A batch ended, applied or abandoned. */
+  batchEnded(): void {
+    this.pacing.batchEnded(Date.now());
   }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
       if (this.running) return;
-      const now = Date.now();
-      const idle = now - this.lastBatch >= TICK_MS;
-      if (!idle && now < this.nextBusyRound) return;
-      this.running = (idle ? this.settler.settleAll() : this.settler.settle(200))
-        .then(() => {
-          const took = Date.now() - now;
-          this.nextBusyRound = Date.now() + Math.max(BUSY_EVERY_MS - took, BUSY_SHARE * took);
-        })
+      const started = Date.now();
+      const round = this.pacing.due(started);
+      if (round === 'none') return;
+      this.running = (round === 'until-settled' ? this.settleWhileIdle() : this.settleSome())
+        .then(() => this.pacing.roundEnded(started, Date.now()))
         .catch((error: Error) =>
           this.logger.write('warn', 'could not rewrite pending observed timelines', {
             error: error.message,
           }),
         )
         .finally(() => (this.running = undefined));
-    }, TICK_MS);
+    }, IDLE_AFTER_MS);
+  }
+
+  private async settleSome(): Promise<void> {
+    await this.settler.settle(BUSY_ROUND);
+  }
+
+  /** Rounds until nothing is pending, or until a batch comes. */
+  private async settleWhileIdle(): Promise<void> {
+    while (this.pacing.idle(Date.now()) && (await this.settler.settle()) > 0);
   }
 
   async onApplicationShutdown(): Promise<void> {

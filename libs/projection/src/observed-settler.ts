@@ -54,11 +54,4 @@ export class ObservedSettler {
       settleObserved(client, await this.deps.schema(client), this.deps.gazetteer, limit),
     );
   }
-
-  /** Rounds until nothing is pending. */
-  async settleAll(limit = 50): Promise<number> {
-    let total = 0;
-    for (let n = await this.settle(limit); n > 0; n = await this.settle(limit)) total += n;
-    return total;
-  }
 }
