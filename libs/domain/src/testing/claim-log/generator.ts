@@ -7,6 +7,10 @@
  * corroborations, own retractions and curator retractions, late reports (observed hours or days
  * before they were recorded, so out of order), about 3% duplicates of earlier claims, and a few
  * assertions in the old schema 1 (no `precision`).
+ *
+ * The world it reports on (hot provinces, who holds each district, what each claimant says) is
+ * world.ts; the targets of later claims, recent-claims.ts; places as analysts type them,
+ * typed-places.ts. All draw from one seeded stream, so the order of their calls makes the log.
  */
 import {
   claimAsserted,
@@ -23,21 +27,15 @@ import {
   curatorRetractionReportId,
 } from '../../decide-curator-retraction';
 import { ClaimIds } from '../../decision-context';
-import { AssertionKind, ClaimEvent, PlaceRef, Precision, Source } from '../../events';
+import { ClaimEvent, PlaceRef, Precision, Source } from '../../events';
 import { Gazetteer } from '../../gazetteer';
 import { prng } from '../fixtures';
 import { legacyEncoding } from '../legacy';
-import {
-  CLAIMANTS,
-  CURATOR_KEY,
-  DESKS,
-  OBSERVERS,
-  OUTLETS,
-  PARTIES,
-  QUOTES,
-  REASONS,
-  SPEAKERS,
-} from './cast';
+import { CLAIMANTS, CURATOR_KEY, DESKS, OUTLETS, QUOTES, REASONS, SPEAKERS } from './cast';
+import { pick } from './draws';
+import { RecentClaims } from './recent-claims';
+import { TypedPlaces } from './typed-places';
+import { SimulatedWorld } from './world';
 
 export interface GeneratedMessage {
   readonly key: string;
@@ -59,27 +57,6 @@ interface Claim {
   readonly v1?: boolean;
 }
 
-/** Recent claims of a province, for targets. */
-interface Recent {
-  readonly id: string;
-  readonly claimant: string;
-  readonly observedAt: string;
-  readonly place: PlaceRef;
-  readonly assertion: boolean;
-}
-
-/** Who holds a district in the simulated world: a party, nobody clearly, or nobody at all. */
-type Truth = { readonly holder: string } | 'contested' | 'none';
-
-/** The situation in a province: who dominates, who challenges, who reports on it. */
-interface Situation {
-  readonly dominant: string;
-  readonly challenger: string | undefined;
-  /** The claimants that report on this province (most reports come from them). */
-  readonly active: readonly string[];
-}
-
-const RING = 256;
 const DUPLICATE_POOL = 50_000;
 
 export interface ClaimLogOptions {
@@ -96,15 +73,11 @@ export interface ClaimLogOptions {
  */
 export class ClaimLogGenerator {
   private readonly random: () => number;
-  private readonly provinces: readonly string[];
-  private readonly provinceWeights: readonly number[];
-  private readonly districts = new Map<string, readonly string[]>();
-  private readonly aliases = new Map<string, string[]>();
-  private readonly recent = new Map<string, Recent[]>();
+  private readonly places: TypedPlaces;
+  private readonly recent: RecentClaims;
   private readonly sent: GeneratedMessage[] = [];
   private readonly curated = new Set<string>();
-  private readonly situations = new Map<string, Situation>();
-  private readonly truths = new Map<string, Truth>();
+  private readonly world: SimulatedWorld;
   private produced = 0;
   private reports = 0;
   private clock: number;
@@ -113,35 +86,21 @@ export class ClaimLogGenerator {
   readonly counts: Record<string, number> = {};
 
   constructor(
-    private readonly gazetteer: Gazetteer,
+    gazetteer: Gazetteer,
     private readonly ids: ClaimIds,
     private readonly options: ClaimLogOptions,
   ) {
     this.random = prng(options.seed);
+    this.recent = new RecentClaims(this.random);
     this.clock = Date.parse(options.start ?? '2021-06-01T00:00:00Z');
     // About 1.8 claims per report on average; spread the reports over the span.
     this.step = ((options.days ?? 180) * 86_400_000 * 1.8) / Math.max(1, options.events);
-    this.provinces = gazetteer.provinces.map((p) => p.pcode);
-    // A few hot provinces get most of the reports (Zipf-like, in a seeded order).
-    const order = this.shuffle([...this.provinces]);
-    const weight = new Map(order.map((p, rank) => [p, 1 / (rank + 1) ** 0.8]));
-    this.provinceWeights = this.provinces.map((p) => weight.get(p)!);
-    for (const p of this.provinces) {
-      this.districts.set(p, gazetteer.districtsCoveredBy(p));
-      const dominant = this.random() < 0.65 ? 'taliban' : this.pick(PARTIES);
-      const others = PARTIES.filter((party) => party !== dominant);
-      const challenger = this.random() < 0.45 ? this.pick(others) : undefined;
-      const observers = this.shuffle([...OBSERVERS]).slice(0, 8 + Math.floor(this.random() * 7));
-      const active = [dominant, ...(challenger ? [challenger] : []), ...observers];
-      const situation = { dominant, challenger, active };
-      this.situations.set(p, situation);
-      for (const d of this.districts.get(p)!) this.truths.set(d, this.initialTruth(situation));
-    }
-    for (const a of gazetteer.aliases) {
-      const list = this.aliases.get(a.pcode) ?? [];
-      list.push(a.alias);
-      this.aliases.set(a.pcode, list);
-    }
+    this.world = new SimulatedWorld(
+      this.random,
+      gazetteer.provinces.map((p) => p.pcode),
+      (p) => gazetteer.districtsCoveredBy(p),
+    );
+    this.places = new TypedPlaces(this.random, gazetteer);
   }
 
   get done(): boolean {
@@ -179,7 +138,7 @@ export class ClaimLogGenerator {
     this.reports += 1;
     this.clock += this.step * (0.2 + 1.6 * r());
     const recordedAt = new Date(Math.floor(this.clock)).toISOString();
-    const province = this.weightedProvince();
+    const province = this.world.province();
     if (r() < 0.006) {
       const retraction = this.curatorRetraction(province, recordedAt);
       if (retraction) return [retraction];
@@ -194,13 +153,10 @@ export class ClaimLogGenerator {
       reliability: outlet.reliability,
     };
     // Now and then the front moves: a district changes hands.
-    if (r() < 0.004) {
-      const district = this.pick(this.districts.get(province)!);
-      this.truths.set(district, this.initialTruth(this.situations.get(province)!));
-    }
+    if (r() < 0.004) this.world.frontMoves(province);
     const size = Math.min(room, r() < 0.45 ? 1 : r() < 0.7 ? 2 : r() < 0.9 ? 3 : 4);
     // Plan the claims first (inputs and events), then digest the report as the API does.
-    const active = this.situations.get(province)!.active;
+    const active = this.world.situation(province).active;
     const claimant = r() < 0.97 ? this.pick(active) : this.pick(CLAIMANTS);
     const planned: Claim[] = [];
     for (let index = 0; index < size; index++) {
@@ -234,7 +190,7 @@ export class ClaimLogGenerator {
    * "report" of its own, as POST /v1/claims/{claimId}/retractions writes it.
    */
   private curatorRetraction(province: string, recordedAt: string): GeneratedMessage | undefined {
-    const target = this.recentWhere(
+    const target = this.recent.where(
       province,
       (c) => c.claimant !== 'curator' && !this.curated.has(c.id),
     );
@@ -265,7 +221,7 @@ export class ClaimLogGenerator {
 
   /** The message of one event, in the current schema or an older one. */
   private message(event: ClaimEvent, schema?: number): GeneratedMessage {
-    this.remember(event.place.province, {
+    this.recent.remember(event.place.province, {
       id: event.id,
       claimant: event.claimant,
       observedAt: event.observedAt,
@@ -294,7 +250,7 @@ export class ClaimLogGenerator {
     const common = { claimant, observedAt, ...statement };
     if (r < 0.6) return this.assertion(province, claimant, observedAt, statement);
     const other =
-      r < 0.87 && this.recentWhere(province, (c) => c.assertion && c.claimant !== claimant);
+      r < 0.87 && this.recent.where(province, (c) => c.assertion && c.claimant !== claimant);
     if (r < 0.69 && other) {
       // Explicit dispute of another claimant's assertion: it takes the target's place.
       const target = other;
@@ -312,8 +268,8 @@ export class ClaimLogGenerator {
       const target = other;
       const place =
         this.random() < 0.5
-          ? this.placeRef(target.place.pcode)
-          : this.placeRef(target.place.province);
+          ? this.places.ref(target.place.pcode)
+          : this.places.ref(target.place.province);
       this.count('dispute-blanket');
       return {
         input: {
@@ -344,7 +300,9 @@ export class ClaimLogGenerator {
       };
     }
     const own =
-      r < 0.9 && first && this.recentWhere(province, (c) => c.assertion && c.claimant === claimant);
+      r < 0.9 &&
+      first &&
+      this.recent.where(province, (c) => c.assertion && c.claimant === claimant);
     if (own) {
       const target = own;
       this.count('retract');
@@ -365,16 +323,8 @@ export class ClaimLogGenerator {
     observedAt: string,
     statement: Record<string, unknown>,
   ): Claim {
-    const situation = this.situations.get(province)!;
-    const party = (PARTIES as readonly string[]).includes(claimant);
-    // Parties now and then claim a whole province; observers speak of districts.
-    const wide = this.random() < (party ? 0.25 : 0.08);
-    const pcode = wide ? province : this.district(province, party ? claimant : undefined);
-    const truth: Truth = wide ? { holder: situation.dominant } : this.truths.get(pcode)!;
-    const [kind, actor] = party
-      ? this.partySays(claimant, truth)
-      : this.observerSays(situation, truth);
-    const place = this.placeRef(pcode);
+    const { pcode, kind, actor } = this.world.assertion(province, claimant);
+    const place = this.places.ref(pcode);
     const v1 = this.random() < 0.005;
     const precision: Precision =
       this.random() < 0.8 ? 'exact' : this.random() < 0.7 ? 'day' : 'approximate';
@@ -399,80 +349,7 @@ export class ClaimLogGenerator {
     };
   }
 
-  /** A party claims what suits it: control where it holds or fights, presence elsewhere. */
-  private partySays(party: string, truth: Truth): [AssertionKind, string | null] {
-    const k = this.random();
-    if (typeof truth === 'object' && truth.holder === party)
-      return k < 0.8 ? ['control', party] : ['presence', party];
-    if (truth === 'contested')
-      return k < 0.5 ? ['control', party] : k < 0.8 ? ['contest', null] : ['presence', party];
-    return k < 0.2 ? ['control', party] : k < 0.35 ? ['contest', null] : ['presence', party];
-  }
-
-  /** An observer mostly reports what is, with some noise. */
-  private observerSays(situation: Situation, truth: Truth): [AssertionKind, string | null] {
-    const k = this.random();
-    if (typeof truth === 'object')
-      return k < 0.6
-        ? ['control', truth.holder]
-        : k < 0.99
-          ? ['presence', truth.holder]
-          : k < 0.995
-            ? ['contest', null]
-            : ['presence', situation.challenger ?? this.pick(PARTIES)];
-    if (truth === 'contested') {
-      const involved = situation.challenger ?? this.pick(PARTIES);
-      return k < 0.6
-        ? ['contest', null]
-        : k < 0.8
-          ? ['presence', situation.dominant]
-          : ['presence', involved];
-    }
-    return k < 0.9 ? ['presence', situation.dominant] : ['contest', null];
-  }
-
-  /** A district of the province; a party mostly speaks of those it holds or fights for. */
-  private district(province: string, party: string | undefined): string {
-    const districts = this.districts.get(province)!;
-    if (party === undefined || this.random() < 0.1) return this.pick(districts);
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const d = this.pick(districts);
-      const truth = this.truths.get(d)!;
-      if (truth === 'contested' || (typeof truth === 'object' && truth.holder === party)) return d;
-    }
-    return this.pick(districts);
-  }
-
-  private initialTruth(situation: Situation): Truth {
-    const t = this.random();
-    if (t < 0.7) return { holder: situation.dominant };
-    if (t < 0.82 && situation.challenger) return { holder: situation.challenger };
-    if (t < 0.95) return 'contested';
-    return 'none';
-  }
-
   // ---- helpers -------------------------------------------------------------------------------
-
-  /** A place as an analyst would type it (p-code, name or alias), resolved as the API does. */
-  private placeRef(pcode: string): PlaceRef {
-    const place = this.gazetteer.place(pcode)!;
-    const aliases = this.aliases.get(pcode) ?? [];
-    const how = this.random();
-    const [input, resolution] =
-      how < 0.2
-        ? [pcode, 'pcode' as const]
-        : how < 0.4 && aliases.length > 0
-          ? [this.pick(aliases), 'alias' as const]
-          : [place.name, 'name' as const];
-    return {
-      pcode: place.pcode,
-      level: place.level,
-      name: place.name,
-      province: place.province,
-      input,
-      resolution,
-    };
-  }
 
   /** Mostly minutes to hours before recording; some late reports days or weeks before. */
   private observedAt(): string {
@@ -487,44 +364,8 @@ export class ClaimLogGenerator {
     return new Date(Math.floor(this.clock - lag)).toISOString();
   }
 
-  private remember(province: string, claim: Recent): void {
-    const list = this.recent.get(province) ?? [];
-    if (list.length >= RING) list[Math.floor(this.random() * RING)] = claim;
-    else list.push(claim);
-    this.recent.set(province, list);
-  }
-
-  /** A random recent claim of the province that satisfies `test`, if one is found quickly. */
-  private recentWhere(province: string, test: (c: Recent) => boolean): Recent | undefined {
-    const recent = this.recent.get(province);
-    if (!recent || recent.length === 0) return undefined;
-    for (let attempt = 0; attempt < 24; attempt++) {
-      const candidate = this.pick(recent);
-      if (test(candidate)) return candidate;
-    }
-    return recent.find(test);
-  }
-
-  private weightedProvince(): string {
-    const total = this.provinceWeights.reduce((a, b) => a + b, 0);
-    let x = this.random() * total;
-    for (let i = 0; i < this.provinces.length; i++) {
-      x -= this.provinceWeights[i]!;
-      if (x <= 0) return this.provinces[i]!;
-    }
-    return this.provinces[this.provinces.length - 1]!;
-  }
-
   private pick<T>(list: readonly T[]): T {
-    return list[Math.floor(this.random() * list.length)]!;
-  }
-
-  private shuffle<T>(list: T[]): T[] {
-    for (let i = list.length - 1; i > 0; i--) {
-      const j = Math.floor(this.random() * (i + 1));
-      [list[i], list[j]] = [list[j]!, list[i]!];
-    }
-    return list;
+    return pick(this.random, list);
   }
 
   private count(kind: string): void {
