@@ -16,6 +16,53 @@ import {
 
 const time = (iso: string): number => Date.parse(iso);
 
+const STATUS_OF: Readonly<Record<StatusRule, DistrictStatusName>> = {
+  'unclaimed/no-positions': 'unclaimed',
+  'unclaimed/presence-of-one-actor': 'unclaimed',
+  'claimed/one-controller': 'claimed',
+  'contested/several-controllers': 'contested',
+  'contested/contest-position': 'contested',
+  'contested/other-actor-present': 'contested',
+  'contested/every-control-disputed': 'contested',
+  'contested/presence-of-several-actors': 'contested',
+};
+
+const VERIFICATION_OF: Readonly<Record<VerificationRule, Verification>> = {
+  'full-corroboration': 'corroborated',
+  'partial-corroboration': 'partial',
+  'no-corroboration': 'none',
+  'no-controller': 'none',
+};
+
+const STATUS_RULES = Object.keys(STATUS_OF) as StatusRule[];
+const CONTROLLER_RULES: readonly ControllerRule[] = [
+  'claimed-actor',
+  'latest-undisputed-control',
+  'latest-control',
+  'no-control-position',
+];
+const VERIFICATION_RULES = Object.keys(VERIFICATION_OF) as VerificationRule[];
+
+type Rules = StatusDecision['rules'];
+
+/** Every combination of rules, each one frozen object that decisions share (no allocation). */
+const RULES = Object.fromEntries(
+  STATUS_RULES.map((status) => [
+    status,
+    Object.fromEntries(
+      CONTROLLER_RULES.map((controller) => [
+        controller,
+        Object.fromEntries(
+          VERIFICATION_RULES.map((verification) => [
+            verification,
+            Object.freeze({ status, controller, verification }),
+          ]),
+        ),
+      ]),
+    ),
+  ]),
+) as Record<StatusRule, Record<ControllerRule, Record<VerificationRule, Rules>>>;
+
 /**
  * Rules 4–6 of DESIGN.md: the status, the controller and its verification, from the positions of
  * a district (in any order). The one implementation of these rules: the reference
@@ -50,26 +97,25 @@ export function decide(positions: readonly PositionCore[]): StatusDecision {
   }
   const anyPresence = present !== undefined;
 
-  let status: DistrictStatusName;
   let statusRule: StatusRule;
-  if (positions.length === 0) [status, statusRule] = ['unclaimed', 'unclaimed/no-positions'];
+  if (positions.length === 0) statusRule = 'unclaimed/no-positions';
   else if (control === 0 && contest === 0 && !severalPresent)
-    [status, statusRule] = ['unclaimed', 'unclaimed/presence-of-one-actor'];
-  else if (contest > 0) [status, statusRule] = ['contested', 'contested/contest-position'];
-  else if (severalControllers)
-    [status, statusRule] = ['contested', 'contested/several-controllers'];
-  else if (control === 0)
-    [status, statusRule] = ['contested', 'contested/presence-of-several-actors'];
+    statusRule = 'unclaimed/presence-of-one-actor';
+  else if (contest > 0) statusRule = 'contested/contest-position';
+  else if (severalControllers) statusRule = 'contested/several-controllers';
+  else if (control === 0) statusRule = 'contested/presence-of-several-actors';
   else if (anyPresence && (severalPresent || present !== controller))
-    [status, statusRule] = ['contested', 'contested/other-actor-present'];
-  else if (undisputed === 0)
-    [status, statusRule] = ['contested', 'contested/every-control-disputed'];
-  else [status, statusRule] = ['claimed', 'claimed/one-controller'];
+    statusRule = 'contested/other-actor-present';
+  else if (undisputed === 0) statusRule = 'contested/every-control-disputed';
+  else statusRule = 'claimed/one-controller';
+  const status = STATUS_OF[statusRule];
 
   let chosen: string | null = null;
   let controllerRule: ControllerRule = 'no-control-position';
-  if (status === 'claimed') [chosen, controllerRule] = [controller ?? null, 'claimed-actor'];
-  else if (control > 0) {
+  if (status === 'claimed') {
+    chosen = controller ?? null;
+    controllerRule = 'claimed-actor';
+  } else if (control > 0) {
     // The latest control position, among the undisputed ones when there are any.
     const onlyUndisputed = undisputed > 0;
     let latest: PositionCore | undefined;
@@ -90,7 +136,6 @@ export function decide(positions: readonly PositionCore[]): StatusDecision {
     controllerRule = onlyUndisputed ? 'latest-undisputed-control' : 'latest-control';
   }
 
-  let verification: Verification = 'none';
   let verificationRule: VerificationRule = chosen === null ? 'no-controller' : 'no-corroboration';
   if (chosen !== null) {
     let partial = false;
@@ -102,15 +147,15 @@ export function decide(positions: readonly PositionCore[]): StatusDecision {
         else partial = true;
       }
     }
-    if (full) [verification, verificationRule] = ['corroborated', 'full-corroboration'];
-    else if (partial) [verification, verificationRule] = ['partial', 'partial-corroboration'];
+    if (full) verificationRule = 'full-corroboration';
+    else if (partial) verificationRule = 'partial-corroboration';
   }
 
   return {
     status,
     controller: chosen,
-    verification,
-    rules: { status: statusRule, controller: controllerRule, verification: verificationRule },
+    verification: VERIFICATION_OF[verificationRule],
+    rules: RULES[statusRule][controllerRule][verificationRule],
   };
 }
 

@@ -76,6 +76,8 @@ export class DistrictState {
   private readonly positions = new Map<string, PositionCore>();
   /** Claimants holding a position, in the order `districtStatus` lists positions. */
   private order: string[] = [];
+  /** The settled positions in that order, kept until they change. */
+  private listed: readonly PositionCore[] | undefined;
   private readonly dirty = new Set<string>();
   private current: StatusDecision;
 
@@ -96,8 +98,8 @@ export class DistrictState {
   }
 
   /** The settled positions, in `districtStatus`'s order (by claimant). */
-  settledPositions(): PositionCore[] {
-    return this.order.map((c) => this.positions.get(c)!);
+  settledPositions(): readonly PositionCore[] {
+    return (this.listed ??= this.order.map((c) => this.positions.get(c)!));
   }
 
   position(claimant: string): PositionCore | undefined {
@@ -278,6 +280,7 @@ export class DistrictState {
       if (own) this.ownRows.add(claimant);
       else this.ownRows.delete(claimant);
       changed.push({ claimant, position, row });
+      this.listed = undefined;
       if (position === null) {
         this.positions.delete(claimant);
         this.order = this.order.filter((c) => c !== claimant);

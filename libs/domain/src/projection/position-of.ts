@@ -13,6 +13,13 @@ const NO_CLAIMANTS: readonly string[] = Object.freeze([]);
 const NO_CORROBORATIONS: readonly (Evidence & { degree: Degree })[] = Object.freeze([]);
 const NO_CORROBORATORS: PositionCore['corroboratedBy'] = Object.freeze([]);
 
+/** Whether evidence is in log order already (usually: sorting would copy it). */
+function inOrder(list: readonly (readonly [ClaimFacts, string])[]): boolean {
+  for (let i = 1; i < list.length; i++)
+    if (inLogOrder(list[i - 1]![0], list[i]![0]) > 0) return false;
+  return true;
+}
+
 /**
  * The position of `claimant` given its run (newest first, not empty), the disputes and
  * corroborations by id of the district by the claim they target, and the blanket disputes of the
@@ -29,9 +36,8 @@ export function positionOf(
   // Disputes and corroborations that count, each with the claim of the run it names.
   let disputing: [ClaimFacts, string][] | undefined;
   let corroborating: [ClaimFacts, string][] | undefined;
-  const claimIds: string[] = [];
+  const claimIds = run.map((claim) => claim.id);
   for (const claim of run) {
-    claimIds.push(claim.id);
     const list = evidence.get(claim.id);
     if (!list) continue;
     for (const e of list) {
@@ -50,7 +56,7 @@ export function positionOf(
   let disputes: readonly Evidence[] = NO_EVIDENCE;
   let disputedBy: readonly string[] = NO_CLAIMANTS;
   if (disputing) {
-    if (disputing.length > 1) disputing.sort((a, b) => inLogOrder(a[0], b[0]));
+    if (!inOrder(disputing)) disputing.sort((a, b) => inLogOrder(a[0], b[0]));
     disputes = disputing.map(([d, target]) => ({
       claimId: d.id,
       claimant: d.claimant,
@@ -65,7 +71,7 @@ export function positionOf(
   let corroborations: readonly (Evidence & { degree: Degree })[] = NO_CORROBORATIONS;
   let corroboratedBy: PositionCore['corroboratedBy'] = NO_CORROBORATORS;
   if (corroborating) {
-    if (corroborating.length > 1) corroborating.sort((a, b) => inLogOrder(a[0], b[0]));
+    if (!inOrder(corroborating)) corroborating.sort((a, b) => inLogOrder(a[0], b[0]));
     corroborations = corroborating.map(([c, target]) => ({
       claimId: c.id,
       claimant: c.claimant,
