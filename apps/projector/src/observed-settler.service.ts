@@ -10,7 +10,7 @@ const BUSY_ROUND = 200;
 
 /**
  * Rewrites the observed timelines batches left pending (observed-settler.ts), paced by
- * settler-pacing.ts: at once when the projector is idle, every few seconds while it catches up.
+ * settler-pacing.ts: at once when the projector is idle, every 15 s at most while it catches up.
  */
 @Injectable()
 export class ObservedSettlerService implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -1,6 +1,6 @@
 /**
  * When the observed settler rewrites (observed-settler.service.ts): rounds until nothing is
- * pending when the projector is idle; while it catches up, one bounded round at most every few
+ * pending when the projector is idle; while it catches up, one bounded round at most every 15
  * seconds and never more than a quarter of the time, so that a backlog of late events costs one
  * rewrite of a district per round, not one per batch. A batch may take seconds: the projector is
  * busy from its start to its end, not only when one ends.
@@ -9,7 +9,7 @@
 /** Quiet this long after the last batch ended, with none in flight: the projector is idle. */
 export const IDLE_AFTER_MS = 200;
 /** While busy, a round at most this often… */
-export const BUSY_EVERY_MS = 5000;
+export const BUSY_EVERY_MS = 15_000;
 /** …and at least this many times as long as the last round took between rounds. */
 export const BUSY_SHARE = 3;
 
