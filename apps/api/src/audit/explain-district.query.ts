@@ -57,13 +57,11 @@ export class ExplainDistrictHandler implements IQueryHandler<ExplainDistrictQuer
     const ref = { pcode, province: district.province };
     const visible = (events: readonly LoggedEvent[]) => visibleAt(events, at.asOf, at.axis);
 
-    const status = await this.documents.document(pcode, at);
-    const page1 = await this.claims.aboutPlaces(
-      [pcode, district.province],
-      at,
-      page.after,
-      page.limit + 1,
-    );
+    // The document and the page of claims are independent reads: both at once.
+    const [status, page1] = await Promise.all([
+      this.documents.document(pcode, at),
+      this.claims.aboutPlaces([pcode, district.province], at, page.after, page.limit + 1),
+    ]);
     const candidates = page1.slice(0, page.limit);
     // The claims the explanation names, the candidates' targets, and the retractions of both.
     const named = status.positions.flatMap((p) => [

@@ -47,28 +47,29 @@ export class GetActorHandler implements IQueryHandler<GetActorQuery> {
   ) {}
 
   async execute({ actor, at }: GetActorQuery) {
-    if (!(await this.claims.actorKnown(actor)))
-      throw notFound(`any claim by or about actor ${actor}`);
     const asOf = at.asOf;
-    const held: readonly ClaimantPosition[] =
+    // Three independent reads at once (the actor's existence, its positions, what it controls).
+    const [known, held, controlled] = await Promise.all([
+      this.claims.actorKnown(actor),
       asOf === undefined
-        ? await this.current.positionsOf(actor)
-        : (await this.timelines.positionsOfClaimantAt(actor, { asOf, axis: at.axis })).map(
-            ({ district, record }) => ({
+        ? this.current.positionsOf(actor)
+        : this.timelines.positionsOfClaimantAt(actor, { asOf, axis: at.axis }).then((rows) =>
+            rows.map(({ district, record }): ClaimantPosition => ({
               district,
               ...positionFromRecord(record, {
                 pcode: district,
                 province: this.gazetteer.place(district)!.province,
               }),
-            }),
-          );
-    const controlled =
+            })),
+          ),
       asOf === undefined
-        ? await this.current.statuses({ controller: actor }, undefined, 1000)
-        : await this.timelines.statusesAt({ controller: actor }, undefined, 1000, {
+        ? this.current.statuses({ controller: actor }, undefined, 1000)
+        : this.timelines.statusesAt({ controller: actor }, undefined, 1000, {
             asOf,
             axis: at.axis,
-          });
+          }),
+    ]);
+    if (!known) throw notFound(`any claim by or about actor ${actor}`);
     return {
       actor,
       positions: held.map((p) => ({
