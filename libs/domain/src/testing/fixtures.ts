@@ -98,14 +98,7 @@ export function districtRef(pcode: string): DistrictRef {
 export function placeRef(pcode: string, input: string = pcode): PlaceRef {
   const place = gazetteer.place(pcode);
   if (!place) throw new Error(`no place ${pcode} in fixture`);
-  return {
-    pcode: place.pcode,
-    level: place.level,
-    name: place.name,
-    province: place.province,
-    input,
-    resolution: input === pcode ? 'pcode' : 'name',
-  };
+  return { ...place, input, resolution: input === pcode ? 'pcode' : 'name' };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -31,13 +31,6 @@ export class TypedPlaces {
         : how < 0.4 && aliases.length > 0
           ? [pick(this.random, aliases), 'alias' as const]
           : [place.name, 'name' as const];
-    return {
-      pcode: place.pcode,
-      level: place.level,
-      name: place.name,
-      province: place.province,
-      input,
-      resolution,
-    };
+    return { ...place, input, resolution };
   }
 }
