@@ -1,8 +1,8 @@
 /**
  * Rewrites the observed timelines that batches left pending (`observed_pending`), each district
  * once from the earliest instant any batch changed: a stream of late events costs one rewrite of a
- * district per round, not one per batch. The live projector runs it when it is idle, and at least
- * every 15 s or so while it catches up; a replay before it switches.
+ * district per round, not one per batch. The live projector runs it when it is idle, and while it
+ * catches up a bounded round at most every 15 s (settler-pacing.ts); a replay before it switches.
  */
 import { Gazetteer } from '@sitrep/domain';
 import { inTransaction } from '@sitrep/platform';
