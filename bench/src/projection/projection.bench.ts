@@ -28,6 +28,7 @@ import { summariseProfile } from '../support/profile-summary';
 import { waitForProjection } from '../support/projection-wait';
 import { share, wholeNumber } from '../support/options';
 import { Service } from '../support/service';
+import { cpuBetween, serverCpu } from '../support/server-cpu';
 import { CatchUp, printProjectionSummary, Tenths } from './summary';
 
 const USAGE =
@@ -110,6 +111,7 @@ async function benchProjection(options: ProjectionBenchOptions): Promise<void> {
     const startProfile = () => (profiling ??= profiled.request({ type: 'profile-start' }));
     if (options.profile && options.profileFrom === 0) await startProfile();
     const cpuBefore = await projector.cpuSeconds();
+    const serversBefore = serverCpu();
     const tenths = new Tenths(produced.messages);
     const waited = await waitForProjection(pool, admin, stack.topics.claims, {
       timeoutMs: 3_600_000,
@@ -123,6 +125,7 @@ async function benchProjection(options: ProjectionBenchOptions): Promise<void> {
       },
     });
     const cpuSeconds = (await projector.cpuSeconds()) - cpuBefore;
+    const servers = cpuBetween(serversBefore, serverCpu());
     if (options.profile) {
       mkdirSync(resolve(options.profile), { recursive: true });
       const file = join(resolve(options.profile), 'projector.cpuprofile');
@@ -137,6 +140,7 @@ async function benchProjection(options: ProjectionBenchOptions): Promise<void> {
       appliedSeconds: waited.appliedSeconds,
       settledSeconds: waited.settledSeconds,
       cpuSeconds,
+      servers,
       load: [loadBefore, loadavg()[0]!],
       tenths: tenths.rates(),
     };

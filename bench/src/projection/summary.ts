@@ -5,6 +5,7 @@ import { ConsumerPerfResult } from '../kafka-perf';
 import { Produced } from '../replay/produce-log';
 import { Verification } from '../replay/verify';
 import { mib, rate } from '../support/output';
+import { ServerCpu } from '../support/server-cpu';
 import { ProjectionBenchOptions } from './projection.bench';
 
 /**
@@ -56,9 +57,14 @@ export interface CatchUp {
   /** Until the observed timelines were rewritten too (nothing pending). */
   readonly settledSeconds: number;
   readonly cpuSeconds: number;
+  /** CPU the Postgres server and the broker used over the same span. */
+  readonly servers: ServerCpu;
   readonly load: readonly [number, number];
   readonly tenths: readonly number[];
 }
+
+const tenthOf = (s: number | undefined) => (s === undefined ? null : Number(s.toFixed(1)));
+const seconds = (s: number | undefined) => (s === undefined ? '-' : `${s.toFixed(1)} s`);
 
 export function printProjectionSummary(
   options: ProjectionBenchOptions,
@@ -93,6 +99,8 @@ export function printProjectionSummary(
     ],
     ['ratio projector / kafka', perf ? (overall / perf.messagesPerSecond).toFixed(3) : '-'],
     ['projector CPU time (user + system)', `${catchUp.cpuSeconds.toFixed(1)} s`],
+    ['Postgres server CPU time, same span', seconds(catchUp.servers.postgres)],
+    ['Kafka broker CPU time, same span', seconds(catchUp.servers.broker)],
     [
       'load average (1 min) before → after',
       `${catchUp.load[0].toFixed(2)} → ${catchUp.load[1].toFixed(2)} on ${cpus().length} cores`,
@@ -124,6 +132,9 @@ export function printProjectionSummary(
       kafkaEventsPerSecond: perf ? Math.round(perf.messagesPerSecond) : null,
       appliedSeconds: Number(catchUp.appliedSeconds.toFixed(1)),
       settledSeconds: Number(catchUp.settledSeconds.toFixed(1)),
+      projectorCpuSeconds: Number(catchUp.cpuSeconds.toFixed(1)),
+      postgresCpuSeconds: tenthOf(catchUp.servers.postgres),
+      brokerCpuSeconds: tenthOf(catchUp.servers.broker),
       verified: verification?.ok ?? null,
     })}`,
   );
