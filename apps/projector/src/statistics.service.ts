@@ -3,9 +3,14 @@ import { JsonLogger, liveReadModel, LOGGER, PG_POOL } from '@sitrep/platform';
 import { StatisticsRepository } from '@sitrep/projection';
 import { Pool } from 'pg';
 
-/** Analyze after at least this many events, and after a fifth of the events known at the last. */
+/**
+ * Analyze after at least this many events, and once the events have doubled since the last time:
+ * the planner scales the row counts it knows by each table's size now, so statistics only need
+ * to exist and to have the right shape: a log growing from nothing to a million events costs
+ * seven analyses.
+ */
 const AT_LEAST = 10_000;
-const SHARE = 0.2;
+const SHARE = 1;
 
 /**
  * Keeps the planner's statistics of the live read model fresh as the projector grows it (what
