@@ -18,9 +18,12 @@ export async function writeEffects(
   const events = new EventsRepository(client, schema);
   await events.insert(effects.applied);
   await events.setStandings(effects.standings);
-  await new ActorsRepository(client, schema).add(
-    effects.applied.flatMap(({ facts }) => [facts.claimant, ...(facts.actor ? [facts.actor] : [])]),
-  );
+  const actors = new Set<string>();
+  for (const { facts } of effects.applied) {
+    actors.add(facts.claimant);
+    if (facts.actor) actors.add(facts.actor);
+  }
+  await new ActorsRepository(client, schema).add([...actors]);
   await new DistrictStatusRepository(client, schema).save(effects.states, updatedAt);
   const timelines = new TimelinesRepository(client, schema);
   await timelines.writeRecorded(
