@@ -4,7 +4,7 @@
  */
 import { ClaimEvent, DistrictState, factsOf, LoggedEvent } from '@sitrep/domain';
 import { assertion } from '@sitrep/domain/testing/fixtures';
-import { copyField } from './copy-stream';
+import { copyField, jsonCopyField } from './copy-stream';
 import { currentStateRows, eventRow, positionRow, statusRow } from './copy-rows';
 
 const control = assertion({
@@ -27,6 +27,20 @@ describe('COPY rows', () => {
     expect(copyField(null)).toBe('\\N');
     expect(copyField(undefined)).toBe('\\N');
     expect(copyField(12)).toBe('12');
+  });
+
+  it('escapes JSON text as the general escaping does, with one search', () => {
+    const values = [
+      { quote: 'tab\there, newline\nthere, return\r, backslash \\ and "quotes"' },
+      { plain: 'nothing to escape', n: 1, list: ['a', null] },
+      'control \u0001 and unicode \u00e9',
+    ];
+    for (const value of values) {
+      const json = JSON.stringify(value);
+      expect(jsonCopyField(json)).toBe(copyField(json));
+    }
+    expect(jsonCopyField('{"a":"b"}')).toBe('{"a":"b"}');
+    expect(jsonCopyField(null)).toBe('\\N');
   });
 
   it('writes one line per event, its facts and its body escaped', () => {

@@ -6,7 +6,7 @@
 import { ClaimEvent, ClaimFacts, DistrictState, LineRecord, lineRecord } from '@sitrep/domain';
 import { PositionVersion, StatusVersion } from '../projection-effects';
 import { AXIS_CODE } from './timelines.repository';
-import { arrayLiteral, copyField } from './copy-stream';
+import { arrayLiteral, copyField, jsonCopyField } from './copy-stream';
 
 /** ISO text of an instant; rows of one instant come together, so the last one is kept. */
 let lastMs = NaN;
@@ -31,7 +31,7 @@ export const eventRow = (
   withdrawn = false,
   body?: string,
 ): string =>
-  `${eventRowStart(facts, event, withdrawn)}${copyField(body ?? JSON.stringify(event))}\n`;
+  `${eventRowStart(facts, event, withdrawn)}${body === undefined ? jsonCopyField(JSON.stringify(event)) : copyField(body)}\n`;
 
 export const STATUS_COLUMNS =
   'district, axis, valid_from, status, controller, verification, caused_by';
@@ -43,7 +43,7 @@ export const POSITION_COLUMNS =
   'district, claimant, axis, valid_from, kind, actor, record, caused_by';
 
 export const positionRow = (v: PositionVersion): string =>
-  `${v.district}\t${copyField(v.claimant)}\t${AXIS_CODE[v.axis]}\t${iso(v.from)}\t${copyField(v.kind)}\t${copyField(v.actor)}\t${copyField(v.record)}\t${v.cause}\n`;
+  `${v.district}\t${copyField(v.claimant)}\t${AXIS_CODE[v.axis]}\t${iso(v.from)}\t${copyField(v.kind)}\t${copyField(v.actor)}\t${jsonCopyField(v.record)}\t${v.cause}\n`;
 
 export const DISTRICT_STATUS_COLUMNS =
   'pcode, province, status, controller, verification, positions, rules, lines, updated_at';
@@ -59,7 +59,7 @@ export function laneStateRow(state: DistrictState, updatedAt: string): string {
     const record = lineRecord(state, line);
     if (record) lines.push(record);
   }
-  return `${state.district.pcode}\t${copyField(JSON.stringify(state.settledPositions()))}\t${copyField(JSON.stringify(lines))}\t${updatedAt}\n`;
+  return `${state.district.pcode}\t${jsonCopyField(JSON.stringify(state.settledPositions()))}\t${jsonCopyField(JSON.stringify(lines))}\t${updatedAt}\n`;
 }
 
 /** The current state of a district: its district_status row and its positions rows. */
@@ -76,11 +76,11 @@ export function currentStateRows(
   const positions = state.settledPositions();
   const { pcode, province } = state.district;
   return {
-    district: `${pcode}\t${province}\t${d.status}\t${copyField(d.controller)}\t${d.verification}\t${copyField(JSON.stringify(positions))}\t${copyField(JSON.stringify(d.rules))}\t${copyField(JSON.stringify(lines))}\t${updatedAt}\n`,
+    district: `${pcode}\t${province}\t${d.status}\t${copyField(d.controller)}\t${d.verification}\t${jsonCopyField(JSON.stringify(positions))}\t${jsonCopyField(JSON.stringify(d.rules))}\t${jsonCopyField(JSON.stringify(lines))}\t${updatedAt}\n`,
     positions: positions
       .map(
         (p) =>
-          `${pcode}\t${copyField(p.claimant)}\t${p.kind}\t${copyField(p.actor)}\t${p.observedAt}\t${copyField(arrayLiteral(p.claimIds))}\t${copyField(arrayLiteral(p.disputedBy))}\t${copyField(JSON.stringify(p.corroboratedBy))}\n`,
+          `${pcode}\t${copyField(p.claimant)}\t${p.kind}\t${copyField(p.actor)}\t${p.observedAt}\t${copyField(arrayLiteral(p.claimIds))}\t${copyField(arrayLiteral(p.disputedBy))}\t${jsonCopyField(JSON.stringify(p.corroboratedBy))}\n`,
       )
       .join(''),
   };

@@ -26,6 +26,16 @@ export function copyField(value: string | number | null | undefined): string {
   return plain ? value : value.replace(SPECIALS, (c) => ESCAPES[c]!);
 }
 
+/**
+ * A COPY field of JSON text that JSON.stringify wrote (or pieces of it, as line records are):
+ * such text holds no raw tab, newline or carriage return (JSON escapes them), so only backslashes
+ * need escaping, and one search finds whether there are any.
+ */
+export function jsonCopyField(json: string | null): string {
+  if (json === null) return '\\N';
+  return json.indexOf('\\') < 0 ? json : json.replace(/\\/g, '\\\\');
+}
+
 /** A Postgres array literal of text values (each quoted), for a COPY field. */
 export function arrayLiteral(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
