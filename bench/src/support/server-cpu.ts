@@ -55,7 +55,9 @@ function cmdline(pid: number): string {
 export function serverCpu(): ServerCpu {
   let pids: number[];
   try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+    pids = readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number);
   } catch {
     return { postgres: undefined, broker: undefined };
   }
