@@ -5,7 +5,7 @@ import { ConsumerPerfResult } from '../kafka-perf';
 import { Produced } from '../replay/produce-log';
 import { Verification } from '../replay/verify';
 import { mib, rate } from '../support/output';
-import { ServerCpu } from '../support/server-cpu';
+import { cpuFigure, cpuJson, ServerCpu } from '../support/server-cpu';
 import { ProjectionBenchOptions } from './projection.bench';
 
 /**
@@ -63,9 +63,6 @@ export interface CatchUp {
   readonly tenths: readonly number[];
 }
 
-const tenthOf = (s: number | undefined) => (s === undefined ? null : Number(s.toFixed(1)));
-const seconds = (s: number | undefined) => (s === undefined ? '-' : `${s.toFixed(1)} s`);
-
 export function printProjectionSummary(
   options: ProjectionBenchOptions,
   produced: Produced,
@@ -99,8 +96,8 @@ export function printProjectionSummary(
     ],
     ['ratio projector / kafka', perf ? (overall / perf.messagesPerSecond).toFixed(3) : '-'],
     ['projector CPU time (user + system)', `${catchUp.cpuSeconds.toFixed(1)} s`],
-    ['Postgres server CPU time, same span', seconds(catchUp.servers.postgres)],
-    ['Kafka broker CPU time, same span', seconds(catchUp.servers.broker)],
+    ['Postgres server CPU time, same span', cpuFigure(catchUp.servers.postgres)],
+    ['Kafka broker CPU time, same span', cpuFigure(catchUp.servers.broker)],
     [
       'load average (1 min) before → after',
       `${catchUp.load[0].toFixed(2)} → ${catchUp.load[1].toFixed(2)} on ${cpus().length} cores`,
@@ -133,8 +130,8 @@ export function printProjectionSummary(
       appliedSeconds: Number(catchUp.appliedSeconds.toFixed(1)),
       settledSeconds: Number(catchUp.settledSeconds.toFixed(1)),
       projectorCpuSeconds: Number(catchUp.cpuSeconds.toFixed(1)),
-      postgresCpuSeconds: tenthOf(catchUp.servers.postgres),
-      brokerCpuSeconds: tenthOf(catchUp.servers.broker),
+      postgresCpuSeconds: cpuJson(catchUp.servers.postgres),
+      brokerCpuSeconds: cpuJson(catchUp.servers.broker),
       verified: verification?.ok ?? null,
     })}`,
   );

@@ -19,6 +19,7 @@ import { ReplayTimings } from '@sitrep/replay';
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { startCpuProfile } from '../support/cpu-profile';
+import { cpuBetween, serverCpu, ServerCpu } from '../support/server-cpu';
 import { MemoryPeak } from '../support/memory-peak';
 import { log, rate } from '../support/output';
 import { fullReplay } from './full-replay';
@@ -51,6 +52,8 @@ export interface ReplayFigures {
   readonly load: readonly [number, number];
   /** CPU time of this process (all its threads) during the replay. */
   readonly cpuSeconds: number;
+  /** CPU the Postgres server and the broker used during the replay. */
+  readonly servers: ServerCpu;
   readonly timings: ReplayTimings;
 }
 
@@ -88,6 +91,7 @@ export async function replayChild(json: string | undefined): Promise<void> {
     await migrate(pool);
     const profiler = options.profile ? await startCpuProfile() : undefined;
     const cpuBefore = process.cpuUsage();
+    const serversBefore = serverCpu();
     const rssBefore = process.memoryUsage().rss;
     const loadBefore = loadavg()[0]!;
     const memory = new MemoryPeak();
@@ -106,6 +110,7 @@ export async function replayChild(json: string | undefined): Promise<void> {
     const wallSeconds = (performance.now() - started) / 1000;
     const rssPeak = memory.stop();
     const cpu = process.cpuUsage(cpuBefore);
+    const servers = cpuBetween(serversBefore, serverCpu());
     if (profiler && options.profile) await profiler.stop(options.profile);
     process.stderr.write('\n');
     if (result.state !== 'done') throw new Error(`the replay failed: ${result.error}`);
@@ -119,6 +124,7 @@ export async function replayChild(json: string | undefined): Promise<void> {
       rssPeak,
       load: [loadBefore, loadavg()[0]!],
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      servers,
     };
     log(
       `replayed: ${rate(replay.eventsPerSecond)} events/s, read phase ${replay.readSeconds.toFixed(2)} s`,

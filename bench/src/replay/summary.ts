@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { table } from '@sitrep/platform';
 import { ConsumerPerfResult } from '../kafka-perf';
 import { mib, rate } from '../support/output';
+import { cpuFigure, cpuJson } from '../support/server-cpu';
 import { Produced } from './produce-log';
 import { ReplayFigures } from './replay-child';
 import { Verification } from './verify';
@@ -49,6 +50,8 @@ export function printSummary(
         : 'skipped',
     ],
     ['replay CPU time of this process (user + system)', `${replay.cpuSeconds.toFixed(1)} s`],
+    ['Postgres server CPU time, same span', cpuFigure(replay.servers.postgres)],
+    ['Kafka broker CPU time, same span', cpuFigure(replay.servers.broker)],
     [
       'load average (1 min) before → after the replay',
       `${replay.load[0].toFixed(2)} → ${replay.load[1].toFixed(2)} on ${cpus().length} cores`,
@@ -111,6 +114,8 @@ export function printSummary(
       verified: verification?.ok ?? null,
       rssPeakMiB: Math.round(replay.rssPeak / 2 ** 20),
       cpuSeconds: Number(replay.cpuSeconds.toFixed(1)),
+      postgresCpuSeconds: cpuJson(replay.servers.postgres),
+      brokerCpuSeconds: cpuJson(replay.servers.broker),
       timingsMs: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v)])),
     })}`,
   );

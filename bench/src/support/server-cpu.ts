@@ -88,3 +88,11 @@ export function cpuBetween(before: ServerCpu, after: ServerCpu): ServerCpu {
     broker: delta(before.broker, after.broker),
   };
 }
+
+/** A server's CPU seconds as a summary prints them ('-' where unknown). */
+export const cpuFigure = (s: number | undefined): string =>
+  s === undefined ? '-' : `${s.toFixed(1)} s`;
+
+/** …and as its JSON line has them (null where unknown). */
+export const cpuJson = (s: number | undefined): number | null =>
+  s === undefined ? null : Number(s.toFixed(1));
