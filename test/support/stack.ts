@@ -11,6 +11,7 @@ import {
   Config,
   createPool,
   DEFAULT_DATABASE_URL,
+  fetchTopicOffsetsRetrying,
   liveReadModel,
   loadConfig,
   quoteIdent,
@@ -252,7 +253,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const readModelSchema = async () => (await liveReadModel(stackPool)).schema;
     const highWatermarks = async (topic = topics.claims) =>
       new Map(
-        (await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)] as const),
+        (await fetchTopicOffsetsRetrying(admin, topic)).map(
+          (p) => [p.partition, Number(p.high)] as const,
+        ),
       );
     const checkpoints = async () => {
       const schema = await readModelSchema();

@@ -2,7 +2,7 @@
  * Wait for a projector: until the live read model's checkpoints reach the claim topic's high
  * watermarks and (with `settled`) no district waits for its observed timeline to be rewritten.
  */
-import { liveReadModel, progressPrinter } from '@sitrep/platform';
+import { fetchTopicOffsetsRetrying, liveReadModel, progressPrinter } from '@sitrep/platform';
 import { Admin } from 'kafkajs';
 import { Pool } from 'pg';
 
@@ -34,7 +34,7 @@ export async function waitForProjection(
 ): Promise<{ appliedSeconds: number; settledSeconds: number }> {
   const started = Date.now();
   const progress = options.label ? progressPrinter(options.label) : undefined;
-  const high = await admin.fetchTopicOffsets(topic);
+  const high = await fetchTopicOffsetsRetrying(admin, topic);
   const total = high.reduce((sum, p) => sum + Number(p.high), 0);
   let first: number | undefined;
   let appliedSeconds: number | undefined;

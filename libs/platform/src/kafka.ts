@@ -60,6 +60,28 @@ export function replicationFor(
   return { replicationFactor, minInsyncReplicas };
 }
 
+/**
+ * A topic's offsets (`fetchTopicOffsets`), asked again while the broker answers with a retriable
+ * error: just after a topic is created, or while leadership moves, a broker may still say it is
+ * "not the leader for that topic-partition" although the metadata already names it.
+ */
+export async function fetchTopicOffsetsRetrying(
+  admin: Admin,
+  topic: string,
+  retryForMs = 10_000,
+): ReturnType<Admin['fetchTopicOffsets']> {
+  const deadline = Date.now() + retryForMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      const retriable = (error as { retriable?: boolean }).retriable === true;
+      if (!retriable || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * 2 ** attempt)));
+    }
+  }
+}
+
 /** Create the claim topic and its dead-letter topic if missing. */
 export async function ensureTopics(
   admin: Admin,

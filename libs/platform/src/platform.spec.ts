@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, redactUrl, topicsFor } from './config';
 import { canonicalDigest, claimIdFor, hashApiKey, uuidV5 } from './ids';
-import { replicationFor } from './kafka';
+import { Admin, KafkaJSProtocolError } from 'kafkajs';
+import { fetchTopicOffsetsRetrying, replicationFor } from './kafka';
 
 describe('ids', () => {
   it('computes RFC 4122 UUID v5 (the DNS namespace example)', () => {
@@ -124,5 +125,52 @@ describe('replication of new topics', () => {
     expect(() =>
       loadConfig({ KAFKA_REPLICATION_FACTOR: '1', KAFKA_MIN_INSYNC_REPLICAS: '2' }),
     ).toThrow(/KAFKA_MIN_INSYNC_REPLICAS/);
+  });
+});
+
+describe("a topic's offsets", () => {
+  const offsets = [{ partition: 0, offset: '7', high: '7', low: '0' }];
+  /** An admin client whose fetchTopicOffsets answers with these outcomes in turn. */
+  const adminAnswering = (...outcomes: (Error | typeof offsets)[]) => {
+    let calls = 0;
+    const admin = {
+      fetchTopicOffsets: () => {
+        const outcome = outcomes[Math.min(calls++, outcomes.length - 1)]!;
+        return outcome instanceof Error ? Promise.reject(outcome) : Promise.resolve(outcome);
+      },
+    } as unknown as Admin;
+    return { admin, calls: () => calls };
+  };
+  const notLeader = () =>
+    new KafkaJSProtocolError(
+      Object.assign(new Error('This server is not the leader for that topic-partition'), {
+        type: 'NOT_LEADER_FOR_PARTITION',
+        code: 6,
+        retriable: true,
+      }),
+    );
+
+  it('are asked again while the broker is not yet the leader of a new partition', async () => {
+    const { admin, calls } = adminAnswering(notLeader(), notLeader(), offsets);
+    await expect(fetchTopicOffsetsRetrying(admin, 'claims')).resolves.toEqual(offsets);
+    expect(calls()).toBe(3);
+  });
+
+  it('fail at once on an error that asking again cannot mend', async () => {
+    const denied = new KafkaJSProtocolError(
+      Object.assign(new Error('Not authorized to access topics'), {
+        type: 'TOPIC_AUTHORIZATION_FAILED',
+        code: 29,
+        retriable: false,
+      }),
+    );
+    const { admin, calls } = adminAnswering(denied, offsets);
+    await expect(fetchTopicOffsetsRetrying(admin, 'claims')).rejects.toBe(denied);
+    expect(calls()).toBe(1);
+  });
+
+  it('fail with the last error when the broker keeps refusing', async () => {
+    const { admin } = adminAnswering(notLeader());
+    await expect(fetchTopicOffsetsRetrying(admin, 'claims', 250)).rejects.toThrow(/not the leader/);
   });
 });

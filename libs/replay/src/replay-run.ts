@@ -4,7 +4,13 @@
  * decodes them).
  */
 import { decodeEvent, Gazetteer, LoggedEvent, placeProblem } from '@sitrep/domain';
-import { Clock, ensureTopics, JsonLogger, Topics } from '@sitrep/platform';
+import {
+  Clock,
+  ensureTopics,
+  fetchTopicOffsetsRetrying,
+  JsonLogger,
+  Topics,
+} from '@sitrep/platform';
 import { Letter } from '@sitrep/projection';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
@@ -130,7 +136,7 @@ export async function topicOffsets(deps: ReplayDeps) {
   await admin.connect();
   try {
     await ensureTopics(admin, deps.topics, deps.partitions);
-    return await admin.fetchTopicOffsets(deps.topics.claims);
+    return await fetchTopicOffsetsRetrying(admin, deps.topics.claims);
   } finally {
     await admin.disconnect();
   }
