@@ -7,7 +7,9 @@ export class ActorsRepository {
     private readonly schema: string,
   ) {}
 
-  async add(actors: readonly string[]): Promise<void> {
+  /** Add the actors not known yet; each is sent once however often the batch names it. */
+  async add(named: Iterable<string>): Promise<void> {
+    const actors = [...new Set(named)];
     if (actors.length === 0) return;
     await this.client.query(
       // In one order everywhere: two batches adding the same new actors never deadlock.

@@ -18,12 +18,7 @@ export async function writeEffects(
   const events = new EventsRepository(client, schema);
   await events.insert(effects.applied);
   await events.setStandings(effects.standings);
-  const actors = new Set<string>();
-  for (const { facts } of effects.applied) {
-    actors.add(facts.claimant);
-    if (facts.actor) actors.add(facts.actor);
-  }
-  await new ActorsRepository(client, schema).add([...actors]);
+  await new ActorsRepository(client, schema).add(actorsNamed(effects));
   await new DistrictStatusRepository(client, schema).save(effects.states, updatedAt);
   const timelines = new TimelinesRepository(client, schema);
   await timelines.writeRecorded(
@@ -31,4 +26,12 @@ export async function writeEffects(
     effects.recorded.positions,
     effects.recorded.continued,
   );
+}
+
+/** The claimants and the actors a batch's claims name (with repeats). */
+function* actorsNamed(effects: BatchEffects): Generator<string> {
+  for (const { facts } of effects.applied) {
+    yield facts.claimant;
+    if (facts.actor) yield facts.actor;
+  }
 }
