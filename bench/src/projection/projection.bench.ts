@@ -111,6 +111,7 @@ async function benchProjection(options: ProjectionBenchOptions): Promise<void> {
     const startProfile = () => (profiling ??= profiled.request({ type: 'profile-start' }));
     if (options.profile && options.profileFrom === 0) await startProfile();
     const cpuBefore = await projector.cpuSeconds();
+    await projector.eventLoop();
     const serversBefore = serverCpu();
     const tenths = new Tenths(produced.messages);
     const waited = await waitForProjection(pool, admin, stack.topics.claims, {
@@ -125,6 +126,7 @@ async function benchProjection(options: ProjectionBenchOptions): Promise<void> {
       },
     });
     const cpuSeconds = (await projector.cpuSeconds()) - cpuBefore;
+    const eventLoop = await projector.eventLoop();
     const servers = cpuBetween(serversBefore, serverCpu());
     if (options.profile) {
       mkdirSync(resolve(options.profile), { recursive: true });
@@ -140,6 +142,7 @@ async function benchProjection(options: ProjectionBenchOptions): Promise<void> {
       appliedSeconds: waited.appliedSeconds,
       settledSeconds: waited.settledSeconds,
       cpuSeconds,
+      eventLoop,
       servers,
       load: [loadBefore, loadavg()[0]!],
       tenths: tenths.rates(),

@@ -57,6 +57,11 @@ export interface CatchUp {
   /** Until the observed timelines were rewritten too (nothing pending). */
   readonly settledSeconds: number;
   readonly cpuSeconds: number;
+  /**
+   * The projector's longest event-loop stall while catching up, and the 99th percentile of its
+   * delays: Kafka heartbeats wait that long (a stall past the session timeout costs the group).
+   */
+  readonly eventLoop: { readonly maxMs: number; readonly p99Ms: number };
   /** CPU the Postgres server and the broker used over the same span. */
   readonly servers: ServerCpu;
   readonly load: readonly [number, number];
@@ -96,6 +101,10 @@ export function printProjectionSummary(
     ],
     ['ratio projector / kafka', perf ? (overall / perf.messagesPerSecond).toFixed(3) : '-'],
     ['projector CPU time (user + system)', `${catchUp.cpuSeconds.toFixed(1)} s`],
+    [
+      "projector's longest event-loop stall (p99 of delays)",
+      `${(catchUp.eventLoop.maxMs / 1000).toFixed(2)} s (${catchUp.eventLoop.p99Ms.toFixed(0)} ms)`,
+    ],
     ['Postgres server CPU time, same span', cpuFigure(catchUp.servers.postgres)],
     ['Kafka broker CPU time, same span', cpuFigure(catchUp.servers.broker)],
     [
@@ -130,6 +139,7 @@ export function printProjectionSummary(
       appliedSeconds: Number(catchUp.appliedSeconds.toFixed(1)),
       settledSeconds: Number(catchUp.settledSeconds.toFixed(1)),
       projectorCpuSeconds: Number(catchUp.cpuSeconds.toFixed(1)),
+      eventLoopStallMaxSeconds: Number((catchUp.eventLoop.maxMs / 1000).toFixed(2)),
       postgresCpuSeconds: cpuJson(catchUp.servers.postgres),
       brokerCpuSeconds: cpuJson(catchUp.servers.broker),
       verified: verification?.ok ?? null,

@@ -72,6 +72,12 @@ export class Service {
     return reply.type === 'cpu' ? reply.seconds : NaN;
   }
 
+  /** The longest event-loop stall (and the 99th percentile of delays) since the last ask, in ms. */
+  async eventLoop(): Promise<{ maxMs: number; p99Ms: number }> {
+    const reply = await this.request({ type: 'event-loop' });
+    return reply.type === 'event-loop' ? reply : { maxMs: NaN, p99Ms: NaN };
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
