@@ -51,7 +51,7 @@ export async function rewriteObserved(
       : [];
     const byId = new Map(since.map((c) => [c.id, c]));
     rewrites.push({ ...due, ...foldObserved(states[i]!, since, earlier, byId) });
-    await slice.yieldIfDue();
+    if (slice.due) await slice.yield();
   }
   return rewrites;
 }

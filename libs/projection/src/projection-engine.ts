@@ -306,7 +306,7 @@ export class ProjectionEngine {
         const flipped = this.targetClaimant(withdrawals, flip.claim);
         for (const d of route.flips[j]!) touch(d).apply(flip.claim, !flip.withdrawn, flipped);
       });
-      await slice.yieldIfDue();
+      if (slice.due) await slice.yield();
     }
     for (const [district, at] of open) settle(district, at);
     return { timeline, needs };
