@@ -116,21 +116,19 @@ it('input Postgres cannot store: 400 at the API; dead letters, not a stuck proje
   // Events the API would never write, put on the log directly: the projector sets them aside.
   const producer = s.kafka.producer();
   await producer.connect();
-  const sent = await producer.send({
-    topic: s.claimsTopic,
-    messages: [
-      { key: 'AF08', value: directEvent('AF0802', { quote: 'lone \ud800 surrogate' }) },
-      { key: 'AF08', value: directEvent('AF0805', {}, { url: 'https://example.org/\u0000' }) },
-      { key: 'AF08', value: '{"not": "an event"' },
-    ],
-  });
+  const poison = [
+    { key: 'AF08', value: directEvent('AF0802', { quote: 'lone \ud800 surrogate' }) },
+    { key: 'AF08', value: directEvent('AF0805', {}, { url: 'https://example.org/\u0000' }) },
+    { key: 'AF08', value: '{"not": "an event"' },
+  ];
+  const sent = await producer.send({ topic: s.claimsTopic, messages: poison });
   await producer.disconnect();
-  // Until the checkpoint is past these three (the topic's last stable offset may still lie before
-  // them while the markers of the API's last transaction are being written).
+  // Until the checkpoint is past them (one key, one partition): the topic's last stable offset
+  // may still lie before them while the markers of the API's last transaction are being written.
   const high = await s.highWatermarks();
   for (const { partition, baseOffset } of sent)
     if (baseOffset !== undefined)
-      high.set(partition, Math.max(high.get(partition) ?? 0, Number(baseOffset) + 3));
+      high.set(partition, Math.max(high.get(partition) ?? 0, Number(baseOffset) + poison.length));
   await s.waitForCheckpoints(high);
   const metrics = await (await fetch(s.projectorMetricsUrl)).text();
   const letters = metric(metrics, 'sitrep_projector_dead_letters_total');

@@ -8,6 +8,7 @@ export * from './metrics';
 export * from './paths';
 export * from './progress';
 export * from './report-claims';
+export * from './retry';
 export * from './table';
 export * from './unavailable';
 export * from './nest';

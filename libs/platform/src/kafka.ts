@@ -8,6 +8,7 @@ import {
 } from 'kafkajs';
 import { Config, Topics } from './config';
 import { JsonLogger } from './logger';
+import { retryWhile } from './retry';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.ERROR]: 'error',
@@ -65,21 +66,16 @@ export function replicationFor(
  * error: just after a topic is created, or while leadership moves, a broker may still say it is
  * "not the leader for that topic-partition" although the metadata already names it.
  */
-export async function fetchTopicOffsetsRetrying(
+export function fetchTopicOffsetsRetrying(
   admin: Admin,
   topic: string,
   retryForMs = 10_000,
 ): ReturnType<Admin['fetchTopicOffsets']> {
-  const deadline = Date.now() + retryForMs;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await admin.fetchTopicOffsets(topic);
-    } catch (error) {
-      const retriable = (error as { retriable?: boolean }).retriable === true;
-      if (!retriable || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * 2 ** attempt)));
-    }
-  }
+  return retryWhile(
+    () => admin.fetchTopicOffsets(topic),
+    (error) => (error as { retriable?: boolean }).retriable === true,
+    { timeoutMs: retryForMs, firstDelayMs: 100, maxDelayMs: 1000 },
+  );
 }
 
 /** Create the claim topic and its dead-letter topic if missing. */

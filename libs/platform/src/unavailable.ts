@@ -1,3 +1,5 @@
+import { retryWhile } from './retry';
+
 /**
  * Is this error a dependency being away (Postgres restarting or unreachable, a connection cut)
  * rather than something wrong with the request or the data? Such errors are retried by the
@@ -41,22 +43,12 @@ export function isUnavailable(error: unknown): boolean {
  * Run `work`, retrying with backoff (0.5 s doubling to 5 s) for as long as it fails because a
  * dependency is away, up to `timeoutMs`; any other error, or the last one, is thrown.
  */
-export async function retryWhileUnavailable<T>(
+export function retryWhileUnavailable<T>(
   work: () => Promise<T>,
   options: {
     readonly timeoutMs: number;
     readonly onRetry?: (error: Error, attempt: number) => void;
   },
 ): Promise<T> {
-  const deadline = Date.now() + options.timeoutMs;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (!isUnavailable(error) || Date.now() >= deadline) throw error;
-      options.onRetry?.(error as Error, attempt);
-      const delay = Math.min(5000, 500 * 2 ** (attempt - 1), Math.max(0, deadline - Date.now()));
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
+  return retryWhile(work, isUnavailable, { ...options, firstDelayMs: 500, maxDelayMs: 5000 });
 }
