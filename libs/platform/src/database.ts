@@ -91,10 +91,11 @@ const MIGRATION_LOCK = 7_402_211;
  * read-model version exists. Safe to run from several processes at once.
  */
 /**
- * The layout of migrations/read-model.sql (2: facts on events, timelines, observed rewrites;
- * 3: district_changes for the live stream).
+ * The layout of migrations/read-model.sql and of what its rows hold (2: facts on events,
+ * timelines, observed rewrites; 3: district_changes for the live stream; 4: recorded position
+ * rows without the run's boundary, so that they do not depend on how batches split the log).
  */
-export const READ_MODEL_FORMAT = 3;
+export const READ_MODEL_FORMAT = 4;
 
 export async function migrate(
   pool: Pool,

@@ -170,25 +170,50 @@ describe('the projection engine, given random logs in random batches', () => {
     });
 
     it('then, through a bulk store with observed timelines at the end (a replay), the same', async () => {
-      const store = new BulkStore(gazetteer);
-      const engine = new ProjectionEngine(gazetteer);
-      const recorded = await project(engine, store, log, prng(seed * 13), 40);
-      const observed = { statuses: [] as StatusVersion[], positions: [] as PositionVersion[] };
-      // Every district's observed timeline, and the province lanes'.
-      for (const district of [...DISTRICTS.map((d) => d.pcode), BAGHLAN, PANJSHIR]) {
-        const [timeline] = await engine.rewriteObserved(store, [{ district, from: -Infinity }]);
-        observed.statuses.push(...timeline!.statuses);
-        observed.positions.push(...timeline!.positions);
-      }
-      const rows = {
-        statuses: [...recorded.statuses, ...observed.statuses],
-        positions: [...recorded.positions, ...observed.positions],
-      };
+      const rows = await replayRows(log, seed, 40);
       expectSameAsReference(rows, log, prng(seed * 17), `bulk, seed ${seed}`);
       expectReferenceHistory(rows, log, `bulk, seed ${seed}`);
     });
+
+    it.each([1, 3])(
+      'then the live path in batches of up to %i events writes the very rows a replay writes (what the checksums compare)',
+      async (maxBatch) => {
+        const live = new TableStore(gazetteer);
+        await project(new ProjectionEngine(gazetteer), live, log, prng(seed * 19), maxBatch);
+        // A replay reads each partition in one batch: no instant is split between two batches.
+        const replayed = await replayRows(log, seed, log.length);
+        const liveRows = [...live.statuses, ...live.positions].map(rowText).sort();
+        const replayedRows = [...replayed.statuses, ...replayed.positions].map(rowText).sort();
+        expect(liveRows).toEqual(replayedRows);
+      },
+    );
   });
 });
+
+/** A replay's rows: the log through a bulk store, then every observed timeline from the start. */
+async function replayRows(
+  log: readonly LoggedEvent[],
+  seed: number,
+  maxBatch: number,
+): Promise<TimelineRows> {
+  const store = new BulkStore(gazetteer);
+  const engine = new ProjectionEngine(gazetteer);
+  const recorded = await project(engine, store, log, prng(seed * 13), maxBatch);
+  const observed = { statuses: [] as StatusVersion[], positions: [] as PositionVersion[] };
+  // Every district's observed timeline, and the province lanes'.
+  for (const district of [...DISTRICTS.map((d) => d.pcode), BAGHLAN, PANJSHIR]) {
+    const [timeline] = await engine.rewriteObserved(store, [{ district, from: -Infinity }]);
+    observed.statuses.push(...timeline!.statuses);
+    observed.positions.push(...timeline!.positions);
+  }
+  return {
+    statuses: [...recorded.statuses, ...observed.statuses],
+    positions: [...recorded.positions, ...observed.positions],
+  };
+}
+
+/** A timeline row as the replay's checksum reads it: every column. */
+const rowText = (v: StatusVersion | PositionVersion): string => JSON.stringify(v);
 
 describe('given a district that is a DistrictRef', () => {
   it('then the fixture districts are the test’s scope', () => {

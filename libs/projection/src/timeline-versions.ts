@@ -30,7 +30,7 @@ export function settleVersions(
       from,
       kind: own ? position.kind : null,
       actor: own ? position.actor : null,
-      record: own ? positionRecordText(state, claimant) : null,
+      record: own ? positionRecordText(state, claimant, axis === 'observed') : null,
       cause,
     };
     timeline.positions.push(version);

@@ -241,11 +241,20 @@ const blanketText = (b: ClaimFacts) =>
 
 /**
  * The record of a claimant's position as it stands in `state` (a timeline row), as JSON text
- * (a `LineRecord`): its run, what ends it (`boundary`), the disputes and corroborations that
- * count, written directly (the engine writes one for every version of every position). Null when
- * the claimant holds no position.
+ * (a `LineRecord`): its run, the disputes and corroborations that count and, with `boundary`,
+ * what ends the run, written directly (the engine writes one for every version of every
+ * position). Null when the claimant holds no position.
+ *
+ * Only observed rows carry the boundary: a rewrite restores a state from them. Recorded rows are
+ * never restored, and there the boundary could change within an instant without the position
+ * changing (an older assertion arriving in the same report), so a row written before a batch
+ * boundary split that instant would keep the old one: the rows would depend on the batching.
  */
-export function positionRecordText(state: DistrictState, claimant: string): string | null {
+export function positionRecordText(
+  state: DistrictState,
+  claimant: string,
+  withBoundary: boolean,
+): string | null {
   const line = state.line(claimant);
   const run = line?.run();
   if (!line || !run || run.length === 0) return null;
@@ -264,7 +273,7 @@ export function positionRecordText(state: DistrictState, claimant: string): stri
     if (b.claimant === claimant || b.at < oldest) continue;
     blankets += blankets ? `,${textOf(b, blanketText)}` : textOf(b, blanketText);
   }
-  const boundary = line.boundaryLevel(run.length);
+  const boundary = withBoundary ? line.boundaryLevel(run.length) : undefined;
   return `{"claimant":${q(claimant)},"claims":[${claims}]${boundary === undefined ? '' : `,"boundary":${boundary}`}${evidence ? `,"evidence":[${evidence}]` : ''}${blankets ? `,"blankets":[${blankets}]` : ''}}`;
 }
 
