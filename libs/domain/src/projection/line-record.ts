@@ -232,12 +232,11 @@ function textOf(c: ClaimFacts, write: (c: ClaimFacts) => string): string {
   if (text === undefined) texts.set(c, (text = write(c)));
   return text;
 }
-const claimText = (c: ClaimFacts) =>
-  `[${q(c.id)},${c.at},${c.specific},${c.partition},${c.offset},${q(c.kind!)},${c.actor === null ? 'null' : q(c.actor)},${q(c.precision!)}]`;
-const evidenceText = (e: ClaimFacts) =>
-  `[${q(e.id)},"${e.type === 'claim.disputed' ? 'd' : 'c'}",${q(e.claimant)},${q(e.targetId!)},${e.partition},${e.offset}${e.degree === undefined ? '' : `,${q(e.degree)}`}]`;
-const blanketText = (b: ClaimFacts) =>
-  `[${q(b.id)},${q(b.claimant)},${q(b.targetPlace!)},${b.at},${b.partition},${b.offset}]`;
+// JSON.stringify writes each piece as one flat string: a template literal would leave a tree of
+// small strings that every record holding the piece walks again when it is written.
+const claimText = (c: ClaimFacts) => JSON.stringify(claimRecord(c));
+const evidenceText = (e: ClaimFacts) => JSON.stringify(evidenceRecord(e));
+const blanketText = (b: ClaimFacts) => JSON.stringify(blanketRecord(b));
 
 /**
  * The record of a claimant's position as it stands in `state` (a timeline row), as JSON text
