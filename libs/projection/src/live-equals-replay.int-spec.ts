@@ -9,12 +9,11 @@ import { LoggedEvent } from '@sitrep/domain';
 import { BAGHLAN, gazetteer, PANJSHIR, prng } from '@sitrep/domain/testing/fixtures';
 import { randomLog } from '@sitrep/domain/testing/random-log';
 import { BatchProjector } from './batch-projector';
-import { BulkStore } from './bulk-store';
 import { ObservedSettler } from './observed-settler';
 import { PositionVersion, StatusVersion } from './projection-effects';
 import { ProjectionEngine } from './projection-engine';
 import { ReadModelDatabase, readModelDatabase } from './testing/read-model-database';
-import { keepRecorded } from './testing/timeline-reads';
+import { replayedTimelines } from './testing/replayed-timelines';
 
 const TOPIC = 'live-equals-replay.claims';
 const AXIS = { recorded: 'r', observed: 'o' } as const;
@@ -71,33 +70,10 @@ async function projectLive(db: ReadModelDatabase, log: readonly LoggedEvent[]) {
   };
 }
 
-/** A replay's rows: each partition in one batch, then every observed timeline from the start. */
+/** A replay's rows for the log (testing/replayed-timelines.ts), as text. */
 async function replay(log: readonly LoggedEvent[]) {
-  const store = new BulkStore(gazetteer);
-  const engine = new ProjectionEngine(gazetteer);
-  const rows = { statuses: [] as StatusVersion[], positions: [] as PositionVersion[] };
-  for (const partition of new Set(log.map((e) => e.position.partition))) {
-    const effects = await engine.project(
-      store,
-      log.filter((e) => e.position.partition === partition),
-      0,
-    );
-    store.commit(effects);
-    keepRecorded(rows, effects.recorded);
-  }
-  const places = [
-    ...gazetteer.districtsCoveredBy(BAGHLAN),
-    ...gazetteer.districtsCoveredBy(PANJSHIR),
-    BAGHLAN,
-    PANJSHIR,
-  ];
-  for (const rewrite of await engine.rewriteObserved(
-    store,
-    places.map((district) => ({ district, from: -Infinity })),
-  )) {
-    rows.statuses.push(...rewrite.statuses);
-    rows.positions.push(...rewrite.positions);
-  }
+  const places = [BAGHLAN, PANJSHIR].flatMap((p) => [...gazetteer.districtsCoveredBy(p), p]);
+  const rows = await replayedTimelines(new ProjectionEngine(gazetteer), log, places);
   return {
     statuses: rows.statuses.map(statusText).sort(),
     positions: rows.positions.map(positionText).sort(),

@@ -31,9 +31,12 @@ import { PositionVersion, StatusVersion } from './projection-effects';
 import { ProjectionEngine } from './projection-engine';
 import { ProjectionStore } from './projection-store';
 import { TableStore } from './testing/table-store';
+import { replayedTimelines } from './testing/replayed-timelines';
 import { documentAt, historyOf, keepRecorded, TimelineRows } from './testing/timeline-reads';
 
 const DISTRICTS = [...districtsOf(BAGHLAN), ...districtsOf(PANJSHIR)].map(districtRef);
+/** Every district and the province lanes: the places with timelines. */
+const PLACES = [...DISTRICTS.map((d) => d.pcode), BAGHLAN, PANJSHIR];
 
 const core = ({ provenance: _provenance, ...rest }: Position): PositionCore => rest;
 
@@ -180,8 +183,7 @@ describe('the projection engine, given random logs in random batches', () => {
       async (maxBatch) => {
         const live = new TableStore(gazetteer);
         await project(new ProjectionEngine(gazetteer), live, log, prng(seed * 19), maxBatch);
-        // A replay reads each partition in one batch: no instant is split between two batches.
-        const replayed = await replayRows(log, seed, log.length);
+        const replayed = await replayedTimelines(new ProjectionEngine(gazetteer), log, PLACES);
         const liveRows = [...live.statuses, ...live.positions].map(rowText).sort();
         const replayedRows = [...replayed.statuses, ...replayed.positions].map(rowText).sort();
         expect(liveRows).toEqual(replayedRows);
@@ -190,7 +192,7 @@ describe('the projection engine, given random logs in random batches', () => {
   });
 });
 
-/** A replay's rows: the log through a bulk store, then every observed timeline from the start. */
+/** A replay's rows, from the log in random batches of up to `maxBatch` through a bulk store. */
 async function replayRows(
   log: readonly LoggedEvent[],
   seed: number,
@@ -201,7 +203,7 @@ async function replayRows(
   const recorded = await project(engine, store, log, prng(seed * 13), maxBatch);
   const observed = { statuses: [] as StatusVersion[], positions: [] as PositionVersion[] };
   // Every district's observed timeline, and the province lanes'.
-  for (const district of [...DISTRICTS.map((d) => d.pcode), BAGHLAN, PANJSHIR]) {
+  for (const district of PLACES) {
     const [timeline] = await engine.rewriteObserved(store, [{ district, from: -Infinity }]);
     observed.statuses.push(...timeline!.statuses);
     observed.positions.push(...timeline!.positions);

@@ -1,0 +1,35 @@
+/**
+ * For tests: the timeline rows a replay writes for a log. Each partition's events go through a
+ * bulk store in one batch (no instant split between batches), then every observed timeline is
+ * folded from the start, as a full replay does once the whole log is in.
+ */
+import { LoggedEvent } from '@sitrep/domain';
+import { BulkStore } from '../bulk-store';
+import { PositionVersion, StatusVersion } from '../projection-effects';
+import { ProjectionEngine } from '../projection-engine';
+import { keepRecorded, TimelineRows } from './timeline-reads';
+
+export async function replayedTimelines(
+  engine: ProjectionEngine,
+  log: readonly LoggedEvent[],
+  /** The districts and province lanes whose observed timelines to fold. */
+  places: readonly string[],
+): Promise<TimelineRows> {
+  const store = new BulkStore(engine.gazetteer);
+  const rows = { statuses: [] as StatusVersion[], positions: [] as PositionVersion[] };
+  for (const partition of new Set(log.map((e) => e.position.partition))) {
+    const batch = log.filter((e) => e.position.partition === partition);
+    const effects = await engine.project(store, batch, 0);
+    store.commit(effects);
+    keepRecorded(rows, effects.recorded);
+  }
+  const observed = await engine.rewriteObserved(
+    store,
+    places.map((district) => ({ district, from: -Infinity })),
+  );
+  for (const timeline of observed) {
+    rows.statuses.push(...timeline.statuses);
+    rows.positions.push(...timeline.positions);
+  }
+  return rows;
+}
