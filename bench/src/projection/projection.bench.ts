@@ -10,7 +10,9 @@
  *      on an empty database and times it catching up: events/s over each tenth of the log, the
  *      first and the last tenth compared, then until the observed timelines are settled;
  *   3. checks the read model against references computed independently (the events the
- *      generator wrote; the statuses folded again from the stored events by the domain);
+ *      generator wrote; the statuses folded again from the stored events by the domain), then
+ *      replays the same log in full (in a process of its own, as `npm run replay` does) and
+ *      compares the rebuilt version's checksums, timelines included, with the live projector's;
  *   4. runs Kafka's ConsumerPerformance on the same topic, for the ratio;
  *   5. prints a summary.
  */
@@ -21,6 +23,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { consumerPerformance, ConsumerPerfResult } from '../kafka-perf';
 import { produceLog } from '../replay/produce-log';
+import { replayInChild } from '../replay/replay-child';
 import { verify, Verification } from '../replay/verify';
 import { benchStack, cleanUp, serviceEnv } from '../support/bench-stack';
 import { log, mib } from '../support/output';
@@ -148,11 +151,21 @@ async function benchProjection(options: ProjectionBenchOptions): Promise<void> {
       tenths: tenths.rates(),
     };
 
-    // 3. Is it right?
+    // 3. Is it right? And does a replay of the same log write the very same rows?
     let verification: Verification | undefined;
+    let replayMatches: boolean | undefined;
     if (options.verify) {
       log('verifying the read model independently…');
       verification = await verify(pool, gazetteer, produced.eventsChecksum);
+      log("replaying the same log to compare with the live projector's read model…");
+      const { replay } = await replayInChild({
+        prefix: stack.prefix,
+        databaseUrl: stack.databaseUrl,
+        partitions: options.partitions,
+        expectedEvents: undefined,
+        profile: undefined,
+      });
+      replayMatches = replay.checksumMatch;
     }
 
     // 4. Kafka's own consumer on the same topic.
@@ -169,7 +182,7 @@ async function benchProjection(options: ProjectionBenchOptions): Promise<void> {
     }
 
     // 5. Summary.
-    printProjectionSummary(options, produced, catchUp, verification, perf);
+    printProjectionSummary(options, produced, catchUp, { verification, replayMatches }, perf);
   } finally {
     await projector?.stop().catch(() => undefined);
     await pool.end();

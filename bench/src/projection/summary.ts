@@ -72,9 +72,14 @@ export function printProjectionSummary(
   options: ProjectionBenchOptions,
   produced: Produced,
   catchUp: CatchUp,
-  verification: Verification | undefined,
+  checks: {
+    readonly verification: Verification | undefined;
+    /** Whether a full replay of the same log gave the same checksums (undefined: not run). */
+    readonly replayMatches: boolean | undefined;
+  },
   perf: ConsumerPerfResult | undefined,
 ): void {
+  const { verification, replayMatches } = checks;
   const overall = produced.messages / Math.max(0.001, catchUp.appliedSeconds);
   const first = catchUp.tenths[0] ?? 0;
   const lastTenth = catchUp.tenths[catchUp.tenths.length - 1] ?? 0;
@@ -119,6 +124,14 @@ export function printProjectionSummary(
           : `FAILED: events ${verification.events.stored} vs ${verification.events.expected}; districts ${verification.districts.stored} vs ${verification.districts.expected}; ${verification.staleBodies} bodies not upcast`
         : 'skipped',
     ],
+    [
+      "a full replay of the same log vs the live projector's read model",
+      replayMatches === undefined
+        ? 'skipped'
+        : replayMatches
+          ? 'checksums match (events, statuses, both timelines)'
+          : 'CHECKSUM MISMATCH',
+    ],
   ];
   console.log('');
   console.log(table(['figure', 'value'], figures));
@@ -143,7 +156,8 @@ export function printProjectionSummary(
       postgresCpuSeconds: cpuJson(catchUp.servers.postgres),
       brokerCpuSeconds: cpuJson(catchUp.servers.broker),
       verified: verification?.ok ?? null,
+      replayMatches: replayMatches ?? null,
     })}`,
   );
-  if (verification && !verification.ok) process.exitCode = 1;
+  if ((verification && !verification.ok) || replayMatches === false) process.exitCode = 1;
 }
