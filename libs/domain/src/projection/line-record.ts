@@ -35,8 +35,9 @@ export interface LineRecord {
   /** Older live assertions exist beyond `claims` (the current state keeps only the newest). */
   readonly more?: boolean;
   /**
-   * A timeline row's: whether the assertion that ends the run (not in the record) is about the
-   * district (1) or its province (0); absent when nothing ends it.
+   * An observed timeline row's: whether the assertion that ends the run (not in the record) is
+   * about the district (1) or its province (0); absent when nothing ends it. Recorded rows leave
+   * it out (`positionRecordText`).
    */
   readonly boundary?: 0 | 1;
   readonly evidence?: readonly EvidenceRecord[];
