@@ -3,9 +3,9 @@
  * batches (partitions interleaved, observed timelines settled now and then), then its timeline
  * rows are exactly those a replay writes for the same log: what a replay's checksums compare.
  * (A report split between two batches once made them differ: docs/DECISIONS.md, "Timeline rows
- * do not depend on how batches split the log".)
+ * do not depend on how batches split the log".) Its current states are the reference's too.
  */
-import { LoggedEvent } from '@sitrep/domain';
+import { districtStatus, LoggedEvent, Position, PositionCore } from '@sitrep/domain';
 import { BAGHLAN, gazetteer, PANJSHIR, prng } from '@sitrep/domain/testing/fixtures';
 import { randomLog } from '@sitrep/domain/testing/random-log';
 import { BatchProjector } from './batch-projector';
@@ -16,6 +16,7 @@ import { ReadModelDatabase, readModelDatabase } from './testing/read-model-datab
 import { replayedTimelines } from './testing/replayed-timelines';
 
 const TOPIC = 'live-equals-replay.claims';
+const core = ({ provenance: _provenance, ...rest }: Position): PositionCore => rest;
 const AXIS = { recorded: 'r', observed: 'o' } as const;
 
 /** A row as both sides give it: every column the checksums read. */
@@ -85,13 +86,31 @@ describe.each([1, 3, 5, 7])(
   (seed) => {
     const db = readModelDatabase(2);
 
-    it('then its timeline rows are the very rows a replay writes', async () => {
+    it('then its timeline rows are the very rows a replay writes, and its current states the reference statuses', async () => {
       const log = randomLog({ seed, events: 300 });
       const live = await projectLive(db, log);
       const replayed = await replay(log);
       expect(live.positions.length).toBeGreaterThan(50);
       expect(live.statuses).toEqual(replayed.statuses);
       expect(live.positions).toEqual(replayed.positions);
+      // And each district's current state is what the rules give over the whole log.
+      const current = await db.pool.query<{
+        pcode: string;
+        province: string;
+        status: string;
+        controller: string | null;
+        positions: unknown;
+      }>(`SELECT pcode, province, status, controller, positions FROM ${db.schema}.district_status`);
+      expect(current.rows.length).toBeGreaterThan(0);
+      for (const row of current.rows) {
+        const expected = districtStatus({ pcode: row.pcode, province: row.province }, log);
+        expect(row).toEqual({
+          ...row,
+          status: expected.status,
+          controller: expected.controller,
+          positions: JSON.parse(JSON.stringify(expected.positions.map(core))),
+        });
+      }
     }, 120_000);
   },
 );
