@@ -132,7 +132,9 @@ it('input Postgres cannot store: 400 at the API; dead letters, not a stuck proje
   await s.waitForCheckpoints(high);
   const metrics = await (await fetch(s.projectorMetricsUrl)).text();
   const letters = metric(metrics, 'sitrep_projector_dead_letters_total');
-  s.notes.push(`dead letters from the log: ${letters} of 3 (a lone surrogate, a NUL, not JSON)`);
+  s.notes.push(
+    `dead letters from the log: ${letters} of ${poison.length} (a lone surrogate, a NUL, not JSON)`,
+  );
   judge(await s.finish());
   expect(letters).toBe(3);
 });

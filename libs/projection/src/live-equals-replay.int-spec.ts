@@ -13,6 +13,7 @@ import { ObservedSettler } from './observed-settler';
 import { PositionVersion, StatusVersion } from './projection-effects';
 import { ProjectionEngine } from './projection-engine';
 import { ReadModelDatabase, readModelDatabase } from './testing/read-model-database';
+import { randomBatches } from './testing/random-batches';
 import { replayedTimelines } from './testing/replayed-timelines';
 
 const TOPIC = 'live-equals-replay.claims';
@@ -38,14 +39,7 @@ async function projectLive(db: ReadModelDatabase, log: readonly LoggedEvent[]) {
     schema: async () => db.schema,
   });
   const settler = new ObservedSettler({ pool: db.pool, gazetteer, schema: async () => db.schema });
-  const queues = new Map<number, LoggedEvent[]>();
-  for (const e of log)
-    queues.set(e.position.partition, [...(queues.get(e.position.partition) ?? []), e]);
-  for (;;) {
-    const open = [...queues].filter(([, queue]) => queue.length > 0);
-    if (open.length === 0) break;
-    const [partition, queue] = open[Math.floor(random() * open.length)]!;
-    const batch = queue.splice(0, 1 + Math.floor(random() * 3));
+  for (const { partition, batch } of randomBatches(log, random, 3)) {
     const messages = batch.map((e) => ({
       offset: String(e.position.offset),
       key: Buffer.from(e.event.place.province),

@@ -31,7 +31,8 @@ import { PositionVersion, StatusVersion } from './projection-effects';
 import { ProjectionEngine } from './projection-engine';
 import { ProjectionStore } from './projection-store';
 import { TableStore } from './testing/table-store';
-import { replayedTimelines } from './testing/replayed-timelines';
+import { randomBatches } from './testing/random-batches';
+import { observedFromStart, replayedTimelines } from './testing/replayed-timelines';
 import { documentAt, historyOf, keepRecorded, TimelineRows } from './testing/timeline-reads';
 
 const DISTRICTS = [...districtsOf(BAGHLAN), ...districtsOf(PANJSHIR)].map(districtRef);
@@ -52,18 +53,8 @@ async function project(
   maxBatch: number,
 ): Promise<{ statuses: StatusVersion[]; positions: PositionVersion[] }> {
   const recorded = { statuses: [] as StatusVersion[], positions: [] as PositionVersion[] };
-  const queues = new Map<number, LoggedEvent[]>();
-  for (const e of log) {
-    const queue = queues.get(e.position.partition) ?? [];
-    queue.push(e);
-    queues.set(e.position.partition, queue);
-  }
   const clocks = new Map<number, number>();
-  for (;;) {
-    const open = [...queues].filter(([, q]) => q.length > 0);
-    if (open.length === 0) break;
-    const [partition, queue] = open[Math.floor(random() * open.length)]!;
-    const batch = queue.splice(0, 1 + Math.floor(random() * maxBatch));
+  for (const { partition, batch } of randomBatches(log, random, maxBatch)) {
     const effects = await engine.project(store, batch, clocks.get(partition) ?? 0);
     clocks.set(partition, effects.clock);
     store.commit(effects);
@@ -201,13 +192,7 @@ async function replayRows(
   const store = new BulkStore(gazetteer);
   const engine = new ProjectionEngine(gazetteer);
   const recorded = await project(engine, store, log, prng(seed * 13), maxBatch);
-  const observed = { statuses: [] as StatusVersion[], positions: [] as PositionVersion[] };
-  // Every district's observed timeline, and the province lanes'.
-  for (const district of PLACES) {
-    const [timeline] = await engine.rewriteObserved(store, [{ district, from: -Infinity }]);
-    observed.statuses.push(...timeline!.statuses);
-    observed.positions.push(...timeline!.positions);
-  }
+  const observed = await observedFromStart(engine, store, PLACES);
   return {
     statuses: [...recorded.statuses, ...observed.statuses],
     positions: [...recorded.positions, ...observed.positions],

@@ -16,18 +16,32 @@ export async function replayedTimelines(
   places: readonly string[],
 ): Promise<TimelineRows> {
   const store = new BulkStore(engine.gazetteer);
-  const rows = { statuses: [] as StatusVersion[], positions: [] as PositionVersion[] };
+  const recorded = { statuses: [] as StatusVersion[], positions: [] as PositionVersion[] };
   for (const partition of new Set(log.map((e) => e.position.partition))) {
     const batch = log.filter((e) => e.position.partition === partition);
     const effects = await engine.project(store, batch, 0);
     store.commit(effects);
-    keepRecorded(rows, effects.recorded);
+    keepRecorded(recorded, effects.recorded);
   }
-  const observed = await engine.rewriteObserved(
+  const observed = await observedFromStart(engine, store, places);
+  return {
+    statuses: [...recorded.statuses, ...observed.statuses],
+    positions: [...recorded.positions, ...observed.positions],
+  };
+}
+
+/** The observed timelines of these places, each folded from the start over a bulk store. */
+export async function observedFromStart(
+  engine: ProjectionEngine,
+  store: BulkStore,
+  places: readonly string[],
+): Promise<TimelineRows> {
+  const rows = { statuses: [] as StatusVersion[], positions: [] as PositionVersion[] };
+  const rewrites = await engine.rewriteObserved(
     store,
     places.map((district) => ({ district, from: -Infinity })),
   );
-  for (const timeline of observed) {
+  for (const timeline of rewrites) {
     rows.statuses.push(...timeline.statuses);
     rows.positions.push(...timeline.positions);
   }
