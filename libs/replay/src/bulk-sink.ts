@@ -11,6 +11,7 @@ import { ClaimEvent } from '@sitrep/domain';
 import {
   AppliedEvent,
   BatchEffects,
+  ContinuedInstant,
   copyField,
   CopyStream,
   EVENT_COLUMNS,
@@ -54,6 +55,10 @@ export class MemoryRows implements RowTarget {
     return undefined;
   }
   async finish(): Promise<void> {}
+  /** The rows kept, as COPY text. */
+  text(): string {
+    return this.chunks.join('');
+  }
   /** Write the rows kept into a COPY on `client`. */
   async copyInto(client: PoolClient, sql: string): Promise<void> {
     const stream = new CopyStream(client, sql);
@@ -151,39 +156,64 @@ export class BulkSink {
     }
   }
 
+  /**
+   * A district's versions wait until its next one (a later instant) comes: a batch that continues
+   * the instant the previous one ended with moves their cause and may find them no change at all
+   * (ContinuedInstant). So a batch's versions at the instants it continued come first, then the
+   * continued instants are settled, then its later versions, which write the pending ones: a batch
+   * that continues an instant and goes on past it must not write the versions it continued as the
+   * previous batch left them.
+   */
   private addRecorded(recorded: BatchEffects['recorded']): void {
-    for (const v of recorded.statuses) {
+    const continued = new Map(recorded.continued.map((c) => [c.district, c.from]));
+    const atContinued = (v: { district: string; from: number }) =>
+      continued.get(v.district) === v.from;
+    this.addVersions(recorded.statuses.filter(atContinued), recorded.positions.filter(atContinued));
+    for (const c of recorded.continued) this.continueInstant(c);
+    this.addVersions(
+      recorded.statuses.filter((v) => !atContinued(v)),
+      recorded.positions.filter((v) => !atContinued(v)),
+    );
+  }
+
+  /** Versions in instant order: each writes the pending one of its key if that is earlier. */
+  private addVersions(
+    statuses: readonly StatusVersion[],
+    positions: readonly PositionVersion[],
+  ): void {
+    for (const v of statuses) {
       const pending = this.pendingStatus.get(v.district);
       if (pending && pending.from !== v.from) this.writeStatus(pending);
       this.pendingStatus.set(v.district, v);
     }
-    for (const v of recorded.positions) {
+    for (const v of positions) {
       let district = this.pendingPosition.get(v.district);
       if (!district) this.pendingPosition.set(v.district, (district = new Map()));
       const pending = district.get(v.claimant);
       if (pending && pending.from !== v.from) this.writePosition(pending);
       district.set(v.claimant, v);
     }
-    for (const c of recorded.continued) {
-      const status = this.pendingStatus.get(c.district);
-      if (status?.from === c.from) {
-        const was = this.writtenStatus.get(c.district) ?? NO_STATUS;
-        if (
-          was.status === status.status &&
-          was.controller === status.controller &&
-          was.verification === status.verification
-        )
-          this.pendingStatus.delete(c.district);
-        else this.pendingStatus.set(c.district, { ...status, cause: c.cause });
-      }
-      const district = this.pendingPosition.get(c.district);
-      for (const [claimant, position] of district ?? []) {
-        if (position.from !== c.from) continue;
-        const record = position.record;
-        const written = this.writtenRecord.get(`${c.district}\u0000${claimant}`) ?? null;
-        if (written === record) district!.delete(claimant);
-        else district!.set(claimant, { ...position, cause: c.cause });
-      }
+  }
+
+  /** The versions pending at a continued instant take its cause, or go if they changed nothing. */
+  private continueInstant(c: ContinuedInstant): void {
+    const status = this.pendingStatus.get(c.district);
+    if (status?.from === c.from) {
+      const was = this.writtenStatus.get(c.district) ?? NO_STATUS;
+      if (
+        was.status === status.status &&
+        was.controller === status.controller &&
+        was.verification === status.verification
+      )
+        this.pendingStatus.delete(c.district);
+      else this.pendingStatus.set(c.district, { ...status, cause: c.cause });
+    }
+    const district = this.pendingPosition.get(c.district);
+    for (const [claimant, position] of district ?? []) {
+      if (position.from !== c.from) continue;
+      const written = this.writtenRecord.get(`${c.district}\u0000${claimant}`) ?? null;
+      if (written === position.record) district!.delete(claimant);
+      else district!.set(claimant, { ...position, cause: c.cause });
     }
   }
 
