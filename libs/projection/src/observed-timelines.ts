@@ -14,12 +14,14 @@ import {
 } from '@sitrep/domain';
 import { ObservedRewrite, Timeline } from './projection-effects';
 import { ObservedDue, ProjectionStore } from './projection-store';
+import { TimeSlice } from './time-slice';
 import { settleVersions } from './timeline-versions';
 
 /**
  * The observed timelines of these districts, each from its `from` on, recomputed from the
  * stored state just before it and every live claim observed since (`-Infinity`: from the
- * start, as a bulk replay does once every event is in). The store reads all of them at once.
+ * start, as a bulk replay does once every event is in). The store reads all of them at once; the
+ * folds let timers and I/O run between districts (a round may fold for seconds).
  */
 export async function rewriteObserved(
   store: ProjectionStore,
@@ -40,14 +42,18 @@ export async function rewriteObserved(
       evidence.set(t.facts.targetId!, list);
       list.push(t.facts);
     }
-  return dues.map((due, i) => {
+  const rewrites: ObservedRewrite[] = [];
+  const slice = new TimeSlice();
+  for (const [i, due] of dues.entries()) {
     const since = claims[i]!;
     const earlier = Number.isFinite(due.from)
       ? since.flatMap((c) => evidence.get(c.id) ?? []).filter((e) => e.at < due.from)
       : [];
     const byId = new Map(since.map((c) => [c.id, c]));
-    return { ...due, ...foldObserved(states[i]!, since, earlier, byId) };
-  });
+    rewrites.push({ ...due, ...foldObserved(states[i]!, since, earlier, byId) });
+    if (slice.due) await slice.yield();
+  }
+  return rewrites;
 }
 
 /**

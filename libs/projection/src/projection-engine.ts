@@ -36,6 +36,7 @@ import {
 } from './projection-effects';
 import { rewriteObserved } from './observed-timelines';
 import { ObservedDue, OlderAssertions, ProjectionStore } from './projection-store';
+import { TimeSlice } from './time-slice';
 import { settleVersions } from './timeline-versions';
 
 export interface ProjectionOptions {
@@ -209,7 +210,13 @@ export class ProjectionEngine {
             .get(district)!
             .extendLine(claimant, page.claims, page.more, page.evidence, page.blankets);
       }
-      const { timeline, needs } = this.foldRecorded(states, arrivals, routes, withdrawals, clock);
+      const { timeline, needs } = await this.foldRecorded(
+        states,
+        arrivals,
+        routes,
+        withdrawals,
+        clock,
+      );
       if (needs.length === 0) return { states: districts.map((d) => states.get(d)!), timeline };
       if (store.complete || attempt >= MAX_ATTEMPTS)
         throw new Error(`the projection could not load what ${needs.length} lines need`);
@@ -263,13 +270,14 @@ export class ProjectionEngine {
     };
   }
 
-  private foldRecorded(
+  /** Event after event in log order; timers and I/O run between slices (a batch may fold for seconds). */
+  private async foldRecorded(
     states: Map<string, DistrictState>,
     arrivals: readonly Arrived[],
     routes: readonly { own: readonly string[]; flips: readonly (readonly string[])[] }[],
     withdrawals: Withdrawals,
     clock: number,
-  ): { timeline: BatchEffects['recorded']; needs: LineNeed[] } {
+  ): Promise<{ timeline: BatchEffects['recorded']; needs: LineNeed[] }> {
     const timeline = { statuses: [], positions: [], continued: [] as ContinuedInstant[] };
     const needs: LineNeed[] = [];
     const open = new Map<string, { instant: number; cause: string }>();
@@ -280,7 +288,8 @@ export class ProjectionEngine {
         timeline.continued.push({ district, from: at.instant, cause: at.cause });
     };
 
-    arrivals.forEach((a, i) => {
+    const slice = new TimeSlice();
+    for (const [i, a] of arrivals.entries()) {
       const route = routes[i]!;
       const touch = (district: string) => {
         const o = open.get(district);
@@ -297,7 +306,8 @@ export class ProjectionEngine {
         const flipped = this.targetClaimant(withdrawals, flip.claim);
         for (const d of route.flips[j]!) touch(d).apply(flip.claim, !flip.withdrawn, flipped);
       });
-    });
+      if (slice.due) await slice.yield();
+    }
     for (const [district, at] of open) settle(district, at);
     return { timeline, needs };
   }

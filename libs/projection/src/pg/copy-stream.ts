@@ -4,6 +4,7 @@
  */
 import { PoolClient } from 'pg';
 import { from as copyFrom, CopyStreamQuery } from 'pg-copy-streams';
+import { TimeSlice } from '../time-slice';
 
 const SPECIALS = /[\\\t\n\r]/g;
 const ESCAPES: Readonly<Record<string, string>> = {
@@ -93,6 +94,18 @@ export class CopyStream {
       }
     }
     this.used += this.chunk.write(rows, this.used, 'utf8');
+  }
+
+  /**
+   * Add one row per item (`row` writes it, newline included), letting timers and I/O run every
+   * slice: a settler round may write hundreds of thousands of rows.
+   */
+  async addEach<T>(items: Iterable<T>, row: (item: T) => string): Promise<void> {
+    const slice = new TimeSlice();
+    for (const item of items) {
+      this.add(row(item));
+      if (slice.due) await slice.yield();
+    }
   }
 
   /** Add one row of the events table: its start (`eventRowStart`) and its body (JSON). */

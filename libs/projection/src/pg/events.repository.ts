@@ -237,7 +237,7 @@ export class EventsRepository {
       this.client,
       `COPY ${this.schema}.events (${EVENT_COLUMNS}) FROM STDIN`,
     );
-    for (const e of events) copy.add(eventRow(e.facts, e.logged.event, e.withdrawn));
+    await copy.addEach(events, (e) => eventRow(e.facts, e.logged.event, e.withdrawn));
     await copy.finish();
   }
 

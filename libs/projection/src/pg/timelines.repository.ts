@@ -114,7 +114,7 @@ export class TimelinesRepository {
         this.client,
         `COPY ${this.schema}.status_timeline (${STATUS_COLUMNS}) FROM STDIN`,
       );
-      for (const v of statuses) copy.add(statusRow(v));
+      await copy.addEach(statuses, statusRow);
       await copy.finish();
     }
     if (positions.length > 0) {
@@ -123,7 +123,7 @@ export class TimelinesRepository {
         this.client,
         `COPY ${this.schema}.position_timeline (${POSITION_COLUMNS}) FROM STDIN`,
       );
-      for (const v of positions) copy.add(positionRow(v));
+      await copy.addEach(positions, positionRow);
       await copy.finish();
     }
   }
