@@ -164,8 +164,10 @@ async function benchProjection(options: ProjectionBenchOptions): Promise<void> {
         partitions: options.partitions,
         expectedEvents: undefined,
         profile: undefined,
+        keepOld: options.keep,
       });
       replayMatches = replay.checksumMatch;
+      if (replay.checksumMismatch) log(`checksums differ: ${replay.checksumMismatch}`);
     }
 
     // 4. Kafka's own consumer on the same topic.

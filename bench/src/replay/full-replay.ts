@@ -15,6 +15,8 @@ export interface FullReplayResult {
   readonly processed: number;
   /** The replayer's own checksums of the rebuilt version against the live one. */
   readonly checksumMatch: boolean;
+  /** What differs when they do not match: both sides, read model by read model. */
+  readonly checksumMismatch: string | undefined;
   readonly timings: ReplayTimings;
 }
 
@@ -28,16 +30,22 @@ export async function fullReplay(
     readonly logger: JsonLogger;
   },
   onProgress?: (p: { processed: number; total: number; eventsPerSecond: number }) => void,
+  /** Keep the old version's schema after the switch (to compare it with the rebuilt one). */
+  keepOld = false,
 ): Promise<FullReplayResult> {
   const timings = emptyReplayTimings();
   const replayer = new Replayer({ ...target, clock: systemClock });
-  const { done } = await replayer.start({ dropGraceMs: 0, onProgress, timings });
+  const { done } = await replayer.start({ dropGraceMs: 0, keepOld, onProgress, timings });
   const record = await done;
   return {
     state: record.state,
     error: record.error,
     processed: record.processed,
     checksumMatch: record.checksum?.match ?? false,
+    checksumMismatch:
+      record.checksum && !record.checksum.match
+        ? `live ${record.checksum.live}; rebuilt ${record.checksum.rebuilt}`
+        : undefined,
     timings,
   };
 }

@@ -36,6 +36,8 @@ export interface ChildOptions {
   /** The events checksum the generator expects; no verification without it. */
   readonly expectedEvents: string | undefined;
   readonly profile: string | undefined;
+  /** Keep the old read-model version after the switch (`--keep`: to compare the two). */
+  readonly keepOld?: boolean;
 }
 
 export interface ReplayFigures {
@@ -46,6 +48,7 @@ export interface ReplayFigures {
   readonly eventsPerSecond: number;
   readonly wallSeconds: number;
   readonly checksumMatch: boolean;
+  readonly checksumMismatch: string | undefined;
   readonly rssBefore: number;
   readonly rssPeak: number;
   /** The machine's 1-minute load average before and after: other work skews the figures. */
@@ -106,6 +109,7 @@ export async function replayChild(json: string | undefined): Promise<void> {
         logger,
       },
       progressPrinter('replay  '),
+      options.keepOld,
     );
     const wallSeconds = (performance.now() - started) / 1000;
     const rssPeak = memory.stop();

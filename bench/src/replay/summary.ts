@@ -40,7 +40,10 @@ export function printSummary(
     ],
     ['replay read phase', `${replay.readSeconds.toFixed(2)} s`],
     ['replay wall time (start → switched, old dropped)', `${replay.wallSeconds.toFixed(2)} s`],
-    ['replay checksums (vs the live version)', replay.checksumMatch ? 'match' : 'MISMATCH'],
+    [
+      'replay checksums (vs the live version)',
+      replay.checksumMatch ? 'match' : `MISMATCH: ${replay.checksumMismatch}`,
+    ],
     [
       'independent verification',
       verification
