@@ -26,8 +26,25 @@ export async function settleObserved(
 ): Promise<number> {
   const pending = new ObservedPendingRepository(client, schema);
   if (!(await pending.lockRewrites(wait))) return 0;
-  const due = await pending.take(limit);
-  if (due.length === 0) return 0;
+  const taken = await pending.take(limit);
+  if (taken.length === 0) return 0;
+  // A district restores the positions its province's lane holds from the lane's observed rows
+  // (pg/timelines.repository.ts, observedBefore), so it is rewritten from no later than the lane's
+  // earliest pending change: lane rows from there on may be rewritten in this very round (all
+  // states are read before any is written) or a later one, and the district would keep what it
+  // restored from the rows they replace. Its rewrite reads the province's claims since from the
+  // log itself.
+  const laneOf = (place: string) => {
+    const province = gazetteer.place(place)?.province;
+    return province !== undefined && province !== place ? province : undefined;
+  };
+  const lanes = await pending.earliest([
+    ...new Set(taken.flatMap((t) => laneOf(t.district) ?? [])),
+  ]);
+  const due = taken.map((t) => {
+    const lane = lanes.get(laneOf(t.district) ?? '');
+    return lane !== undefined && lane < t.from ? { ...t, from: lane } : t;
+  });
   const engine = new ProjectionEngine(gazetteer);
   const store = new PgProjectionStore(client, schema, gazetteer);
   const rewrites = await engine.rewriteObserved(store, due);

@@ -60,6 +60,17 @@ export class ObservedPendingRepository {
     return rows.map((r) => ({ district: r.district, from: r.from_at.getTime(), marks: r.marks }));
   }
 
+  /** The earliest instant still pending (milliseconds) of each of these places that has marks. */
+  async earliest(places: readonly string[]): Promise<Map<string, number>> {
+    if (places.length === 0) return new Map();
+    const { rows } = await this.client.query<{ district: string; from_at: Date }>(
+      `SELECT district, min(from_at) AS from_at FROM ${this.schema}.observed_pending
+        WHERE district = ANY($1::text[]) GROUP BY district`,
+      [places],
+    );
+    return new Map(rows.map((r) => [r.district, r.from_at.getTime()]));
+  }
+
   /**
    * Whether this transaction may rewrite the version's observed timelines: one settler at a time
    * (every projector instance runs one, and a replay settles before it switches). With `wait`,
