@@ -30,10 +30,11 @@ import { BulkStore } from './bulk-store';
 import { PositionVersion, StatusVersion } from './projection-effects';
 import { ProjectionEngine } from './projection-engine';
 import { ProjectionStore } from './projection-store';
+import { projectBatches } from './testing/project-batches';
 import { TableStore } from './testing/table-store';
 import { randomBatches } from './testing/random-batches';
 import { observedFromStart, replayedTimelines } from './testing/replayed-timelines';
-import { documentAt, historyOf, keepRecorded, TimelineRows } from './testing/timeline-reads';
+import { documentAt, historyOf, TimelineRows } from './testing/timeline-reads';
 
 const DISTRICTS = [...districtsOf(BAGHLAN), ...districtsOf(PANJSHIR)].map(districtRef);
 /** Every district and the province lanes: the places with timelines. */
@@ -51,17 +52,16 @@ async function project(
   log: readonly LoggedEvent[],
   random: () => number,
   maxBatch: number,
-): Promise<{ statuses: StatusVersion[]; positions: PositionVersion[] }> {
-  const recorded = { statuses: [] as StatusVersion[], positions: [] as PositionVersion[] };
-  const clocks = new Map<number, number>();
-  for (const { partition, batch } of randomBatches(log, random, maxBatch)) {
-    const effects = await engine.project(store, batch, clocks.get(partition) ?? 0);
-    clocks.set(partition, effects.clock);
-    store.commit(effects);
-    keepRecorded(recorded, effects.recorded);
+): Promise<TimelineRows> {
+  const recorded = await projectBatches(
+    engine,
+    store,
+    randomBatches(log, random, maxBatch),
     // Pending observed rewrites are settled now and then: several batches' late events at once.
-    if (store.settle && random() < 0.3) await store.settle(engine);
-  }
+    async () => {
+      if (store.settle && random() < 0.3) await store.settle(engine);
+    },
+  );
   await store.settle?.(engine);
   return recorded;
 }

@@ -9,16 +9,9 @@
 import { LoggedEvent } from '@sitrep/domain';
 import { assertion, aug, gazetteer, prng } from '@sitrep/domain/testing/fixtures';
 import { randomLog } from '@sitrep/domain/testing/random-log';
-import {
-  BulkStore,
-  PositionVersion,
-  positionRow,
-  ProjectionEngine,
-  StatusVersion,
-  statusRow,
-} from '@sitrep/projection';
+import { BulkStore, positionRow, ProjectionEngine, statusRow } from '@sitrep/projection';
+import { projectBatches } from '@sitrep/projection/testing/project-batches';
 import { randomBatches } from '@sitrep/projection/testing/random-batches';
-import { keepRecorded } from '@sitrep/projection/testing/timeline-reads';
 import { BulkSink, MemoryRows } from './bulk-sink';
 
 /** The recorded rows of a log projected in these batches, through the sink and through the model. */
@@ -28,15 +21,9 @@ async function recordedRows(
   const engine = new ProjectionEngine(gazetteer);
   const store = new BulkStore(gazetteer);
   const { sink, rows } = BulkSink.inMemory();
-  const live = { statuses: [] as StatusVersion[], positions: [] as PositionVersion[] };
-  const clocks = new Map<number, number>();
-  for (const { partition, batch } of batches) {
-    const effects = await engine.project(store, batch, clocks.get(partition) ?? 0);
-    clocks.set(partition, effects.clock);
-    store.commit(effects);
-    await sink.write(effects, new Map());
-    keepRecorded(live, effects.recorded);
-  }
+  const live = await projectBatches(engine, store, batches, (effects) =>
+    sink.write(effects, new Map()),
+  );
   sink.endRecorded();
   const lines = (target: MemoryRows) => target.text().split('\n').filter(Boolean);
   return {

@@ -7,7 +7,8 @@ import { LoggedEvent } from '@sitrep/domain';
 import { BulkStore } from '../bulk-store';
 import { PositionVersion, StatusVersion } from '../projection-effects';
 import { ProjectionEngine } from '../projection-engine';
-import { keepRecorded, TimelineRows } from './timeline-reads';
+import { projectBatches } from './project-batches';
+import { TimelineRows } from './timeline-reads';
 
 export async function replayedTimelines(
   engine: ProjectionEngine,
@@ -16,13 +17,15 @@ export async function replayedTimelines(
   places: readonly string[],
 ): Promise<TimelineRows> {
   const store = new BulkStore(engine.gazetteer);
-  const recorded = { statuses: [] as StatusVersion[], positions: [] as PositionVersion[] };
-  for (const partition of new Set(log.map((e) => e.position.partition))) {
-    const batch = log.filter((e) => e.position.partition === partition);
-    const effects = await engine.project(store, batch, 0);
-    store.commit(effects);
-    keepRecorded(recorded, effects.recorded);
-  }
+  const partitions = new Set(log.map((e) => e.position.partition));
+  const recorded = await projectBatches(
+    engine,
+    store,
+    [...partitions].map((partition) => ({
+      partition,
+      batch: log.filter((e) => e.position.partition === partition),
+    })),
+  );
   const observed = await observedFromStart(engine, store, places);
   return {
     statuses: [...recorded.statuses, ...observed.statuses],
