@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Gazetteer } from '@sitrep/domain';
 import { CLOCK, Clock, GAZETTEER, liveReadModel, PG_POOL } from '@sitrep/platform';
-import { BatchProjector, BatchResult, RawMessage } from '@sitrep/projection';
+import { BatchProjector, BatchResult, LogMessage } from '@sitrep/projection';
 import { Pool } from 'pg';
 import { DeadLetterPublisher } from './dead-letter.publisher';
 
@@ -32,7 +32,7 @@ export class ClaimProjector {
   projectBatch(
     topic: string,
     partition: number,
-    messages: readonly RawMessage[],
+    messages: readonly LogMessage[],
     lastOffset: string,
   ): Promise<BatchResult> {
     return this.batches.projectBatch(topic, partition, messages, lastOffset);

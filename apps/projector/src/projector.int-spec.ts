@@ -195,6 +195,29 @@ describe('given the same claim id twice in the log', () => {
   });
 });
 
+describe('given events as producers wrote them', () => {
+  it('then each body is the message as it came, escaped for Postgres where it must be', async () => {
+    const compact = assertedEvent('AF1402', 'taliban');
+    // Another producer's style: indented, with a tab, and characters JSON escapes.
+    const spaced = assertedEvent('AF1403', 'nrf');
+    const quoted = { ...spaced, source: { outlet: 'The \\ "Wire"\t\u00e9' } };
+    const values = [JSON.stringify(compact), JSON.stringify(quoted, null, '\t')];
+    await produce(values.map((value) => ({ key: 'AF14', value })));
+    await stack.waitForProjection();
+
+    const stored = await rows<{ claim_id: string; body: string }>(
+      'SELECT claim_id, body::text AS body FROM $schema.events WHERE claim_id = ANY($1::uuid[])',
+      [[compact.id, spaced.id]],
+    );
+    const bodyOf = new Map(stored.map((r) => [r.claim_id, r.body]));
+    expect(bodyOf.get(compact.id)).toBe(values[0]);
+    expect(bodyOf.get(spaced.id)).toBe(values[1]);
+    expect(JSON.parse(bodyOf.get(spaced.id)!)).toEqual(quoted);
+    const read = await stack.get(`/v1/claims/${spaced.id}`);
+    expect(read.body.source).toEqual({ outlet: 'The \\ "Wire"\t\u00e9' });
+  });
+});
+
 describe('given poison events on the claim topic', () => {
   it('then they go to the dead-letter topic with a reason, and the partition goes on', async () => {
     const binary = Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0xff, 0x7b]);

@@ -1,7 +1,7 @@
 /**
  * One Kafka batch of one partition into a read-model version (see BatchProjector).
  */
-import { decodeEvent, Gazetteer, LoggedEvent, placeProblem } from '@sitrep/domain';
+import { Gazetteer } from '@sitrep/domain';
 import { Clock, inTransaction, recordReportClaims } from '@sitrep/platform';
 import { Pool, PoolClient } from 'pg';
 import { CheckpointsRepository, DeadLetter } from './pg/checkpoints.repository';
@@ -9,13 +9,8 @@ import { DistrictChangesRepository } from './pg/district-changes.repository';
 import { ObservedPendingRepository } from './pg/observed-pending.repository';
 import { PgProjectionStore } from './pg/pg-projection-store';
 import { writeEffects } from './pg/projection-writer';
+import { decodeBatch, LogMessage } from './decode-batch';
 import { ProjectionEngine } from './projection-engine';
-
-export interface RawMessage {
-  readonly offset: string;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-}
 
 export interface BatchResult {
   readonly applied: number;
@@ -31,7 +26,7 @@ export interface BatchProjectorDeps {
   /** Sends events that cannot be applied to the dead-letter topic, with their reason. */
   readonly deadLetters: (
     topic: string,
-    letters: readonly (DeadLetter & { readonly message: RawMessage })[],
+    letters: readonly (DeadLetter & { readonly message: LogMessage })[],
   ) => Promise<void>;
   /**
    * The schema of the read-model version to write, read inside the batch's transaction (the
@@ -61,7 +56,7 @@ export class BatchProjector {
   async projectBatch(
     topic: string,
     partition: number,
-    messages: readonly RawMessage[],
+    messages: readonly LogMessage[],
     lastOffset: string,
   ): Promise<BatchResult> {
     try {
@@ -104,7 +99,7 @@ export class BatchProjector {
   private async apply(
     topic: string,
     partition: number,
-    messages: readonly RawMessage[],
+    messages: readonly LogMessage[],
     lastOffset: string,
     refused: ReadonlyMap<string, string>,
   ): Promise<BatchResult> {
@@ -115,22 +110,11 @@ export class BatchProjector {
       const stored = (await checkpoints.load(topic, [partition], true)).get(partition);
       const from = stored?.nextOffset ?? 0;
       const fresh = messages.filter((m) => Number(m.offset) >= from);
-      const events: LoggedEvent[] = [];
-      const letters: (DeadLetter & { message: RawMessage })[] = [];
-      for (const message of fresh) {
-        const offset = Number(message.offset);
-        const decoded = decodeEvent(message.value?.toString('utf8'));
-        const reason =
-          refused.get(message.offset) ??
-          (decoded.ok ? placeProblem(decoded.event, gazetteer) : decoded.reason);
-        if (decoded.ok && reason === undefined)
-          events.push({ event: decoded.event, position: { partition, offset } });
-        else letters.push({ partition, offset, reason: reason ?? 'unknown', message });
-      }
+      const { events, letters, bodies } = decodeBatch(partition, fresh, gazetteer, refused);
       const store = new PgProjectionStore(client, schema, gazetteer);
       const effects = await this.engine.project(store, events, stored?.clock ?? 0);
       await this.deps.deadLetters(topic, letters);
-      await writeEffects(client, schema, effects, clock.now().toISOString());
+      await writeEffects(client, schema, effects, bodies, clock.now().toISOString());
       await new ObservedPendingRepository(client, schema).mark(effects.observedFrom);
       await recordReportClaims(
         client,

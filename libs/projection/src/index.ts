@@ -1,5 +1,6 @@
 export * from './batch-projector';
 export * from './dead-letter-producer';
+export * from './decode-batch';
 export * from './observed-settler';
 export * from './bulk-store';
 export * from './projection-effects';
@@ -15,5 +16,6 @@ export * from './pg/observed-pending.repository';
 export * from './pg/pg-projection-store';
 export * from './pg/projection-writer';
 export * from './pg/statistics.repository';
+export * from './pg/stored-as-is';
 export * from './pg/timelines.repository';
 export * from './pg/district-changes.repository';

@@ -25,7 +25,6 @@ import {
   Timeline,
 } from '@sitrep/projection';
 import { Pool, PoolClient } from 'pg';
-import { storedAsIs } from './stored-as-is';
 
 const NO_STATUS = { status: 'unclaimed', controller: null, verification: 'none' } as const;
 
@@ -33,6 +32,7 @@ const NO_STATUS = { status: 'unclaimed', controller: null, verification: 'none' 
 export interface RowTarget {
   add(rows: string): void;
   addRow(start: string, body: string): void;
+  addRowBytes(start: string, body: Buffer): void;
   flush(): Promise<void> | undefined;
   finish(): Promise<void>;
 }
@@ -50,6 +50,9 @@ export class MemoryRows implements RowTarget {
   }
   addRow(start: string, body: string): void {
     this.chunks.push(`${start}${copyField(body)}\n`);
+  }
+  addRowBytes(start: string, body: Buffer): void {
+    this.addRow(start, body.toString('utf8'));
   }
   flush(): undefined {
     return undefined;
@@ -125,11 +128,15 @@ export class BulkSink {
   ) {}
 
   /**
-   * Queue a batch's events and recorded versions; `texts` are the messages' values by claim id,
-   * stored as the body when decoding changed nothing. A promise when Postgres is behind.
+   * Queue a batch's events and recorded versions; `bodies` are the messages' bytes by claim id,
+   * stored as the body when decoding changed nothing (decodeBatch). A promise when Postgres is
+   * behind.
    */
-  write(effects: BatchEffects, texts: ReadonlyMap<string, string>): Promise<void> | undefined {
-    this.addEvents(effects.applied, texts);
+  write(
+    effects: BatchEffects,
+    bodies: ReadonlyMap<string, Buffer | null>,
+  ): Promise<void> | undefined {
+    this.addEvents(effects.applied, bodies);
     this.addRecorded(effects.recorded);
     return this.flush();
   }
@@ -142,15 +149,16 @@ export class BulkSink {
     return this.flush();
   }
 
-  private addEvents(applied: readonly AppliedEvent[], texts: ReadonlyMap<string, string>): void {
+  private addEvents(
+    applied: readonly AppliedEvent[],
+    bodies: ReadonlyMap<string, Buffer | null>,
+  ): void {
     const stream = this.events!.stream;
     for (const { logged, facts } of applied) {
-      const text = texts.get(facts.id);
+      const body = bodies.get(facts.id);
       const event: ClaimEvent = logged.event;
-      stream.addRow(
-        eventRowStart(facts, event),
-        text !== undefined && storedAsIs(text, event) ? text : JSON.stringify(event),
-      );
+      if (body) stream.addRowBytes(eventRowStart(facts, event), body);
+      else stream.addRow(eventRowStart(facts, event), JSON.stringify(event));
       this.actors.add(facts.claimant);
       if (facts.actor) this.actors.add(facts.actor);
     }

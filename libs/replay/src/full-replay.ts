@@ -20,14 +20,16 @@ import {
   BulkStore,
   DeadLetter,
   DeadLetterProducer,
+  decodeBatch,
   Letter,
+  LogMessage,
   ProjectionEngine,
   settleObserved,
   StatisticsRepository,
 } from '@sitrep/projection';
 import { BulkSink } from './bulk-sink';
 import { writeCurrentRows } from './current-rows';
-import { LogMessage, LogReader } from './log-reader';
+import { LogReader } from './log-reader';
 import {
   combined,
   ModelChecksums,
@@ -36,7 +38,7 @@ import {
 } from './read-model-versions.repository';
 import { readProgress, replayParts } from './replay-parts';
 import { ReplayChecksum } from './replay-store';
-import { decodeBatch, ReplayDeps, ReplayOptions, ReplayTimings, topicOffsets } from './replay-run';
+import { ReplayDeps, ReplayOptions, ReplayTimings, topicOffsets } from './replay-run';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** How long the live version may stand still behind the rebuilt one before the switch goes on. */
@@ -131,7 +133,7 @@ export class FullReplay {
     }
     const { timings } = this;
     const started = performance.now();
-    const { events, letters, texts } = decodeBatch(partition, messages, this.deps.gazetteer);
+    const { events, letters, bodies } = decodeBatch(partition, messages, this.deps.gazetteer);
     let mark = performance.now();
     timings.decode += mark - started;
     await this.setAside(letters);
@@ -145,7 +147,7 @@ export class FullReplay {
     let now = performance.now();
     timings.engine += now - mark;
     mark = now;
-    const waiting = this.sink!.write(effects, texts);
+    const waiting = this.sink!.write(effects, bodies);
     now = performance.now();
     timings.copyEncode += now - mark;
     mark = now;

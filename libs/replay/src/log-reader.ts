@@ -6,13 +6,8 @@
  * exactly.
  */
 import { Topics } from '@sitrep/platform';
+import { LogMessage } from '@sitrep/projection';
 import { Consumer, Kafka } from 'kafkajs';
-
-export interface LogMessage {
-  readonly offset: string;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-}
 
 /** Handles one batch of one partition (messages at or after `from`, below any ceiling). */
 export type BatchHandler = (

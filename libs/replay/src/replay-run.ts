@@ -1,9 +1,8 @@
 /**
- * What a replay needs and keeps while it runs: its dependencies and options, where its time goes,
- * and the decoding of the log's messages into events and dead letters (as the live projector
- * decodes them).
+ * What a replay needs and keeps while it runs: its dependencies and options, and where its time
+ * goes.
  */
-import { decodeEvent, Gazetteer, LoggedEvent, placeProblem } from '@sitrep/domain';
+import { Gazetteer } from '@sitrep/domain';
 import {
   Clock,
   ensureTopics,
@@ -11,10 +10,8 @@ import {
   JsonLogger,
   Topics,
 } from '@sitrep/platform';
-import { Letter } from '@sitrep/projection';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { LogMessage } from './log-reader';
 
 export interface ReplayDeps {
   readonly pool: Pool;
@@ -105,30 +102,6 @@ export const emptyReplayTimings = (): ReplayTimings => ({
   drop: 0,
   total: 0,
 });
-
-/** Decode a batch as the live projector does: usable events, and dead letters with a reason. */
-export function decodeBatch(
-  partition: number,
-  messages: readonly LogMessage[],
-  gazetteer: Gazetteer,
-): { events: LoggedEvent[]; letters: Letter[]; texts: Map<string, string> } {
-  const events: LoggedEvent[] = [];
-  const letters: Letter[] = [];
-  const texts = new Map<string, string>();
-  for (const message of messages) {
-    const offset = Number(message.offset);
-    const text = message.value?.toString('utf8');
-    const decoded = decodeEvent(text);
-    const reason = decoded.ok ? placeProblem(decoded.event, gazetteer) : decoded.reason;
-    if (!decoded.ok || reason !== undefined) {
-      letters.push({ partition, offset, reason: reason ?? 'unknown', message });
-      continue;
-    }
-    events.push({ event: decoded.event, position: { partition, offset } });
-    texts.set(decoded.event.id, text!);
-  }
-  return { events, letters, texts };
-}
 
 /** The claim topic's offsets (created if missing): where each partition starts and ends. */
 export async function topicOffsets(deps: ReplayDeps) {

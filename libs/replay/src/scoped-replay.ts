@@ -9,8 +9,10 @@ import { inTransaction, liveReadModel } from '@sitrep/platform';
 import {
   BulkStore,
   DeadLetterProducer,
+  decodeBatch,
   DistrictChangesRepository,
   EVENT_COLUMNS,
+  LogMessage,
   POSITION_COLUMNS,
   ProjectionEngine,
   settleObserved,
@@ -19,11 +21,11 @@ import {
 import { PoolClient } from 'pg';
 import { BulkSink } from './bulk-sink';
 import { writeCurrentRows } from './current-rows';
-import { LogMessage, LogReader } from './log-reader';
+import { LogReader } from './log-reader';
 import { combined, ReadModelVersions } from './read-model-versions.repository';
 import { readProgress, replayParts } from './replay-parts';
 import { ReplayChecksum } from './replay-store';
-import { decodeBatch, ReplayDeps, topicOffsets } from './replay-run';
+import { ReplayDeps, topicOffsets } from './replay-run';
 
 export class ScopedReplay {
   private readonly versions: ReadModelVersions;
@@ -110,7 +112,7 @@ export class ScopedReplay {
    * are projected in runs, the clock carried over the others' events between them.
    */
   private async onBatch(partition: number, messages: readonly LogMessage[]): Promise<void> {
-    const { events, letters, texts } = decodeBatch(partition, messages, this.deps.gazetteer);
+    const { events, letters, bodies } = decodeBatch(partition, messages, this.deps.gazetteer);
     // Dead letters were recorded by the live version as it met them; the topic gets them again.
     await this.deadLetters.publish(this.deps.topics.claims, letters);
     let clock = this.clocks.get(partition) ?? 0;
@@ -120,7 +122,7 @@ export class ScopedReplay {
       const effects = await this.engine.project(this.store, run, clock);
       this.store.commit(effects);
       clock = effects.clock;
-      await this.buffer.sink.write(effects, texts);
+      await this.buffer.sink.write(effects, bodies);
       run = [];
     };
     for (const logged of events) {

@@ -5,7 +5,7 @@
 import { ClaimEvent, DistrictState, factsOf, LoggedEvent } from '@sitrep/domain';
 import { assertion } from '@sitrep/domain/testing/fixtures';
 import { copyField, jsonCopyField } from './copy-stream';
-import { currentStateRows, eventRow, positionRow, statusRow } from './copy-rows';
+import { currentStateRows, eventRowStart, positionRow, statusRow } from './copy-rows';
 
 const control = assertion({
   id: '00000000-0000-4000-8000-000000000010',
@@ -46,7 +46,7 @@ describe('COPY rows', () => {
   it('writes one line per event, its facts and its body escaped', () => {
     const event = { ...current(control), data: { ...current(control).data, quote: 'a\tb\\c' } };
     const logged = { event: event as ClaimEvent, position: { partition: 3, offset: 42 } };
-    const row = eventRow(factsOf(logged), logged.event);
+    const row = `${eventRowStart(factsOf(logged), logged.event)}${copyField(JSON.stringify(logged.event))}\n`;
     expect(row.endsWith('\n')).toBe(true);
     const fields = row.slice(0, -1).split('\t');
     expect(fields).toHaveLength(21);

@@ -24,15 +24,6 @@ export function eventRowStart(facts: ClaimFacts, event: ClaimEvent, withdrawn = 
   return `${facts.id}\t${copyField(facts.type)}\t${event.schema}\t${copyField(event.reportId)}\t${copyField(facts.claimant)}\t${copyField(facts.province)}\t${copyField(facts.place)}\t${facts.specific}\t${copyField(facts.kind)}\t${copyField(facts.actor)}\t${copyField(facts.precision)}\t${copyField(facts.targetId)}\t${copyField(facts.targetClaimant)}\t${copyField(facts.targetPlace)}\t${copyField(facts.degree)}\t${facts.observedAt}\t${iso(Date.parse(event.recordedAt))}\t${facts.partition}\t${facts.offset}\t${withdrawn ? 't' : 'f'}\t`;
 }
 
-/** A whole row of the events table. */
-export const eventRow = (
-  facts: ClaimFacts,
-  event: ClaimEvent,
-  withdrawn = false,
-  body?: string,
-): string =>
-  `${eventRowStart(facts, event, withdrawn)}${body === undefined ? jsonCopyField(JSON.stringify(event)) : copyField(body)}\n`;
-
 export const STATUS_COLUMNS =
   'district, axis, valid_from, status, controller, verification, caused_by';
 

@@ -121,6 +121,26 @@ export class CopyStream {
     this.chunk[this.used++] = 0x0a;
   }
 
+  /**
+   * Add one row of the events table whose body is a message's bytes as they came (JSON text that
+   * `storedAsIs` accepted): copied without decoding them to a string, unless they hold a
+   * character COPY escapes.
+   */
+  addRowBytes(start: string, body: Buffer): void {
+    const plain =
+      body.indexOf(0x5c) < 0 &&
+      body.indexOf(0x09) < 0 &&
+      body.indexOf(0x0a) < 0 &&
+      body.indexOf(0x0d) < 0;
+    if (!plain || start.length * 3 + body.length + 1 > CHUNK - this.used) {
+      this.addRow(start, body.toString('utf8'));
+      return;
+    }
+    this.used += this.chunk.write(start, this.used, 'utf8');
+    this.used += body.copy(this.chunk, this.used);
+    this.chunk[this.used++] = 0x0a;
+  }
+
   /** Send what was added; a promise when the queue is full (wait for it before adding more). */
   flush(): Promise<void> | undefined {
     if (this.error) throw this.error;

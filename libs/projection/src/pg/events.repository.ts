@@ -14,7 +14,8 @@ import {
 import { PoolClient } from 'pg';
 import { AppliedEvent } from '../projection-effects';
 import { OlderAssertions, StoredClaim } from '../projection-store';
-import { EVENT_COLUMNS, eventRow } from './copy-rows';
+import { TimeSlice } from '../time-slice';
+import { EVENT_COLUMNS, eventRowStart } from './copy-rows';
 import { CopyStream } from './copy-stream';
 
 /** The columns a claim's facts are read from. */
@@ -229,15 +230,27 @@ export class EventsRepository {
 
   /**
    * Store the events a batch applied, with their facts and standing, by COPY: they are new (the
-   * engine applies each claim id once, and one consumer applies a partition at a time).
+   * engine applies each claim id once, and one consumer applies a partition at a time). `bodies`:
+   * by claim id, the message bytes that can be stored as the body as they came (`storedAsIs`);
+   * the other events are serialised again.
    */
-  async insert(events: readonly AppliedEvent[]): Promise<void> {
+  async insert(
+    events: readonly AppliedEvent[],
+    bodies: ReadonlyMap<string, Buffer | null>,
+  ): Promise<void> {
     if (events.length === 0) return;
     const copy = new CopyStream(
       this.client,
       `COPY ${this.schema}.events (${EVENT_COLUMNS}) FROM STDIN`,
     );
-    await copy.addEach(events, (e) => eventRow(e.facts, e.logged.event, e.withdrawn));
+    const slice = new TimeSlice();
+    for (const { facts, logged, withdrawn } of events) {
+      const start = eventRowStart(facts, logged.event, withdrawn);
+      const body = bodies.get(facts.id);
+      if (body) copy.addRowBytes(start, body);
+      else copy.addRow(start, JSON.stringify(logged.event));
+      if (slice.due) await slice.yield();
+    }
     await copy.finish();
   }
 

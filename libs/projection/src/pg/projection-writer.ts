@@ -13,10 +13,12 @@ export async function writeEffects(
   client: PoolClient,
   schema: string,
   effects: BatchEffects,
+  /** By claim id, message bytes stored as the body as they came (EventsRepository.insert). */
+  bodies: ReadonlyMap<string, Buffer | null>,
   updatedAt: string,
 ): Promise<void> {
   const events = new EventsRepository(client, schema);
-  await events.insert(effects.applied);
+  await events.insert(effects.applied, bodies);
   await events.setStandings(effects.standings);
   await new ActorsRepository(client, schema).add(actorsNamed(effects));
   await new DistrictStatusRepository(client, schema).save(effects.states, updatedAt);
