@@ -319,6 +319,40 @@ describe('given a claimant whose latest assertions are all retracted', () => {
   });
 });
 
+describe('given blanket disputes stored before the claims they reach', () => {
+  it('then a claimant’s first claims are disputed by those over the district or its province observed at or after them', async () => {
+    const blanket = (n: number, claimant: string, place: string, day: number) =>
+      dispute({
+        id: uuid(700 + n),
+        claimant,
+        target: { claimant: 'hizb', place },
+        observedAt: sep(day),
+        recordedAt: sep(20),
+        offset: 0,
+      });
+    await produce([blanket(0, 'monitors', PANJSHIR, 15), blanket(1, 'elders', 'AF0807', 16)]);
+
+    const control = (n: number, place: string, day: number) =>
+      assertion({
+        id: uuid(710 + n),
+        claimant: 'hizb',
+        place,
+        observedAt: sep(day),
+        recordedAt: sep(21),
+        offset: 0,
+      });
+    // hizb held no position there: its lines start in this batch, and the store finds the blankets.
+    await produce([control(0, 'AF0807', 14), control(1, 'AF0803', 17)]);
+
+    const disputedBy = async (pcode: string) =>
+      (await stack.get(`/v1/districts/${pcode}`)).body.positions.find(
+        (p: Json) => p.claimant === 'hizb',
+      ).disputedBy;
+    expect(await disputedBy('AF0807')).toEqual(['elders', 'monitors']);
+    expect(await disputedBy('AF0803')).toEqual([]);
+  });
+});
+
 describe('given random logs through the real broker and database (seeded)', () => {
   const DISTRICTS = [...districtsOf(BAGHLAN), ...districtsOf(PANJSHIR)].map(districtRef);
 
