@@ -1,17 +1,9 @@
 /** Decoding a batch of messages, as the live projector and both replays read the log. */
-import { assertion, gazetteer } from '@sitrep/domain/testing/fixtures';
+import { gazetteer } from '@sitrep/domain/testing/fixtures';
 import { decodeBatch, LogMessage } from './decode-batch';
+import { rukhaControl } from './testing/rukha-control';
 
-const control = assertion({
-  id: '00000000-0000-4000-8000-000000000010',
-  reportId: 'r1',
-  index: 0,
-  claimant: 'taliban',
-  observedAt: '2021-09-05T16:00:00.000Z',
-  offset: 0,
-  place: 'AF0802',
-  precision: 'day',
-}).event;
+const control = rukhaControl.event;
 
 const message = (offset: number, value: string | Buffer | null): LogMessage => ({
   offset: String(offset),

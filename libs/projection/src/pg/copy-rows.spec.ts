@@ -3,20 +3,11 @@
  * and fields must be escaped for COPY's text format.
  */
 import { ClaimEvent, DistrictState, factsOf, LoggedEvent } from '@sitrep/domain';
-import { assertion } from '@sitrep/domain/testing/fixtures';
 import { copyField, jsonCopyField } from './copy-stream';
 import { currentStateRows, eventRowStart, positionRow, statusRow } from './copy-rows';
+import { rukhaControl } from '../testing/rukha-control';
 
-const control = assertion({
-  id: '00000000-0000-4000-8000-000000000010',
-  reportId: 'r1',
-  index: 0,
-  claimant: 'taliban',
-  observedAt: '2021-09-05T16:00:00.000Z',
-  offset: 0,
-  place: 'AF0802',
-  precision: 'day',
-});
+const control = rukhaControl;
 /** The fixtures write schema 1 envelopes; the API writes the current schema of each type. */
 const current = (e: LoggedEvent): ClaimEvent =>
   ({ ...e.event, schema: e.event.type === 'claim.asserted' ? 2 : 1 }) as ClaimEvent;

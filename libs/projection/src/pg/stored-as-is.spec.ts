@@ -8,17 +8,9 @@ import {
   retraction,
 } from '@sitrep/domain/testing/fixtures';
 import { storedAsIs } from './stored-as-is';
+import { rukhaControl } from '../testing/rukha-control';
 
-const control = assertion({
-  id: '00000000-0000-4000-8000-000000000010',
-  reportId: 'r1',
-  index: 0,
-  claimant: 'taliban',
-  observedAt: '2021-09-05T16:00:00.000Z',
-  offset: 0,
-  place: 'AF0802',
-  precision: 'day',
-});
+const control = rukhaControl;
 const contest = assertion({
   id: '00000000-0000-4000-8000-000000000020',
   reportId: 'r2',
