@@ -202,12 +202,16 @@ describe('given events as producers wrote them', () => {
     const spaced = assertedEvent('AF1403', 'nrf');
     const quoted = { ...spaced, source: { outlet: 'The \\ "Wire"\t\u00e9' } };
     const values = [JSON.stringify(compact), JSON.stringify(quoted, null, '\t')];
-    await produce(values.map((value) => ({ key: 'AF14', value })));
+    // And one whose bytes are not UTF-8 inside a string: decoded with a replacement character.
+    const garbled = assertedEvent('AF1404', 'isk');
+    const bytes = Buffer.from(JSON.stringify({ ...garbled, source: { outlet: 'WIRE' } }));
+    bytes[bytes.indexOf('WIRE') + 1] = 0xff;
+    await produce([...values, bytes].map((value) => ({ key: 'AF14', value })));
     await stack.waitForProjection();
 
     const stored = await rows<{ claim_id: string; body: string }>(
       'SELECT claim_id, body::text AS body FROM $schema.events WHERE claim_id = ANY($1::uuid[])',
-      [[compact.id, spaced.id]],
+      [[compact.id, spaced.id, garbled.id]],
     );
     const bodyOf = new Map(stored.map((r) => [r.claim_id, r.body]));
     expect(bodyOf.get(compact.id)).toBe(values[0]);
@@ -215,6 +219,8 @@ describe('given events as producers wrote them', () => {
     expect(JSON.parse(bodyOf.get(spaced.id)!)).toEqual(quoted);
     const read = await stack.get(`/v1/claims/${spaced.id}`);
     expect(read.body.source).toEqual({ outlet: 'The \\ "Wire"\t\u00e9' });
+    expect(JSON.parse(bodyOf.get(garbled.id)!).source).toEqual({ outlet: 'W\ufffdRE' });
+    expect(await rows('SELECT 1 FROM $schema.dead_letters')).toEqual([]);
   });
 });
 

@@ -29,6 +29,15 @@ describe('decodeBatch', () => {
     expect(decoded.bodies.get(control.id)).toBeNull();
   });
 
+  it('given bytes that are not UTF-8 inside a string, then the event decodes and its body is written again', () => {
+    const bytes = Buffer.from(JSON.stringify({ ...control, source: { outlet: 'WIRE' } }));
+    bytes[bytes.indexOf('WIRE') + 1] = 0xff; // no UTF-8 sequence starts with 0xff
+    const decoded = decodeBatch(0, [message(0, bytes)], gazetteer);
+    expect(decoded.events).toHaveLength(1);
+    expect(decoded.events[0]!.event.source).toEqual({ outlet: 'W\ufffdRE' });
+    expect(decoded.bodies.get(control.id)).toBeNull();
+  });
+
   it('given the same claim id twice with different bytes, then the body is the first one’s (the one applied)', () => {
     const first = message(0, JSON.stringify(control));
     const second = message(1, JSON.stringify({ ...control, source: { outlet: 'Another' } }));

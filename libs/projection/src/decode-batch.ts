@@ -4,6 +4,7 @@
  * as. The live projector and both replays decode with it.
  */
 import { decodeEvent, Gazetteer, LoggedEvent, placeProblem } from '@sitrep/domain';
+import { isUtf8 } from 'node:buffer';
 import { Letter } from './dead-letter-producer';
 import { storedAsIs } from './pg/stored-as-is';
 
@@ -18,8 +19,8 @@ export interface DecodedBatch<M extends LogMessage> {
   readonly letters: (Letter & { readonly message: M })[];
   /**
    * By claim id, the bytes of the claim's first message in the batch (the one the engine
-   * applies) when they can be stored as the event's body as they came (`storedAsIs`); null when
-   * the event must be serialised again.
+   * applies) when they can be stored as the event's body as they came (`storedAsIs`, and valid
+   * UTF-8); null when the event must be serialised again.
    */
   readonly bodies: Map<string, Buffer | null>;
 }
@@ -47,8 +48,13 @@ export function decodeBatch<M extends LogMessage>(
     }
     const { event } = decoded;
     events.push({ event, position: { partition, offset } });
+    // Bytes that are not UTF-8 decode with replacement characters: the event is serialised again
+    // from what was decoded (Postgres would refuse the bytes).
     if (!bodies.has(event.id))
-      bodies.set(event.id, storedAsIs(text!, event) ? message.value! : null);
+      bodies.set(
+        event.id,
+        storedAsIs(text!, event) && isUtf8(message.value!) ? message.value! : null,
+      );
   }
   return { events, letters, bodies };
 }
