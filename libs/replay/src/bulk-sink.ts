@@ -7,15 +7,15 @@
  * written once, with its last cause, and not at all when it came back to the version before it
  * (as the live projector's upserts and `ContinuedInstant`s do).
  */
-import { ClaimEvent } from '@sitrep/domain';
 import {
+  addEventRow,
   AppliedEvent,
   BatchEffects,
   ContinuedInstant,
   copyField,
   CopyStream,
   EVENT_COLUMNS,
-  eventRowStart,
+  EventRowTarget,
   POSITION_COLUMNS,
   positionRow,
   PositionVersion,
@@ -29,10 +29,8 @@ import { Pool, PoolClient } from 'pg';
 const NO_STATUS = { status: 'unclaimed', controller: null, verification: 'none' } as const;
 
 /** Where rows go: a COPY stream (a full replay), or memory (a scoped replay, COPYed later). */
-export interface RowTarget {
+export interface RowTarget extends EventRowTarget {
   add(rows: string): void;
-  addRow(start: string, body: string): void;
-  addRowBytes(start: string, body: Buffer): void;
   flush(): Promise<void> | undefined;
   finish(): Promise<void>;
 }
@@ -155,10 +153,7 @@ export class BulkSink {
   ): void {
     const stream = this.events!.stream;
     for (const { logged, facts } of applied) {
-      const body = bodies.get(facts.id);
-      const event: ClaimEvent = logged.event;
-      if (body) stream.addRowBytes(eventRowStart(facts, event), body);
-      else stream.addRow(eventRowStart(facts, event), JSON.stringify(event));
+      addEventRow(stream, facts, logged.event, bodies.get(facts.id));
       this.actors.add(facts.claimant);
       if (facts.actor) this.actors.add(facts.actor);
     }

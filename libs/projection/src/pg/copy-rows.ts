@@ -24,6 +24,28 @@ export function eventRowStart(facts: ClaimFacts, event: ClaimEvent, withdrawn = 
   return `${facts.id}\t${copyField(facts.type)}\t${event.schema}\t${copyField(event.reportId)}\t${copyField(facts.claimant)}\t${copyField(facts.province)}\t${copyField(facts.place)}\t${facts.specific}\t${copyField(facts.kind)}\t${copyField(facts.actor)}\t${copyField(facts.precision)}\t${copyField(facts.targetId)}\t${copyField(facts.targetClaimant)}\t${copyField(facts.targetPlace)}\t${copyField(facts.degree)}\t${facts.observedAt}\t${iso(Date.parse(event.recordedAt))}\t${facts.partition}\t${facts.offset}\t${withdrawn ? 't' : 'f'}\t`;
 }
 
+/** Where rows of the events table go: a COPY stream, or rows kept in memory (a scoped replay). */
+export interface EventRowTarget {
+  addRow(start: string, body: string): void;
+  addRowBytes(start: string, body: Buffer): void;
+}
+
+/**
+ * One row of the events table: its body is the message's bytes when decodeBatch kept them (stored
+ * as they came), else the decoded event serialised again.
+ */
+export function addEventRow(
+  target: EventRowTarget,
+  facts: ClaimFacts,
+  event: ClaimEvent,
+  body: Buffer | null | undefined,
+  withdrawn = false,
+): void {
+  const start = eventRowStart(facts, event, withdrawn);
+  if (body) target.addRowBytes(start, body);
+  else target.addRow(start, JSON.stringify(event));
+}
+
 export const STATUS_COLUMNS =
   'district, axis, valid_from, status, controller, verification, caused_by';
 

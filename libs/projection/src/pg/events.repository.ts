@@ -15,7 +15,7 @@ import { PoolClient } from 'pg';
 import { AppliedEvent } from '../projection-effects';
 import { OlderAssertions, StoredClaim } from '../projection-store';
 import { TimeSlice } from '../time-slice';
-import { EVENT_COLUMNS, eventRowStart } from './copy-rows';
+import { addEventRow, EVENT_COLUMNS } from './copy-rows';
 import { CopyStream } from './copy-stream';
 
 /** The columns a claim's facts are read from. */
@@ -243,10 +243,7 @@ export class EventsRepository {
     );
     const slice = new TimeSlice();
     for (const { facts, logged, withdrawn } of events) {
-      const start = eventRowStart(facts, logged.event, withdrawn);
-      const body = bodies.get(facts.id);
-      if (body) copy.addRowBytes(start, body);
-      else copy.addRow(start, JSON.stringify(logged.event));
+      addEventRow(copy, facts, logged.event, bodies.get(facts.id), withdrawn);
       if (slice.due) await slice.yield();
     }
     await copy.finish();
